@@ -56,6 +56,7 @@ class PhantomConfig:
     n_test: int = 6
     spacing: float = 2.0      # isotropic voxel size in mm (2 mm -> about 80x96x80)
     max_lesions: int = 4      # 0..max metastases per subject
+    min_lesions: int = 0      # at least this many metastases per subject (tiny_phantom: 1)
     reference_geometry: bool = False  # resample to 256x256 in-plane, depth padded to 160 (the reference data)
     seed: int = 0
 
@@ -91,6 +92,7 @@ class SpaceConfig:
     name: str = choice('pixel', 'space_to_depth', 'wavelet', 'latent')
     latent_checkpoint: str = ''  # frozen autoencoder for the latent space
     scale_factor: float = 1.0    # latent multiplier (scale latents to unit variance)
+    cond_pool: str = choice('max', 'area', doc='latent: how a conditioning image is resized to the latent grid (max keeps small lesions)')
 
 @dataclass
 class StrategyConfig:
@@ -123,6 +125,7 @@ class ModelConfig:
     norm_num_groups: int = 32
     use_flash_attention: bool = False
     gradient_checkpointing: bool = False
+    omega_dim: int = 0                   # ScoreAug omega code length embedded by the model (0 = none)
 
 @dataclass
 class TrainConfig:
@@ -147,6 +150,8 @@ class TrainConfig:
     figure_interval: int = 5
     n_samples: int = 8                   # samples drawn for figures
     perceptual_weight: float = 0.0
+    segment_epochs: int = 0              # epochs to train in this process, then checkpoint and return (0 = all)
+    max_val_steps: int = 0               # 0 = whole validation loader
 
 @dataclass
 class LoggingConfig:
@@ -163,6 +168,8 @@ class LoggingConfig:
     worst_batch: bool = True
     num_intermediate_steps: int = 5
     flops: bool = False
+    progress: bool = True                # tqdm progress bar (rank 0)
+    log_every: int = 25                  # steps between host reads of loss/grad norm (NaN check, progress bar)
 
 @dataclass
 class MetricsConfig:
@@ -175,6 +182,11 @@ class MetricsConfig:
     random_backbones: bool = False       # tests only: random-initialised feature extractors
     kid_subsets: int = 100
     kid_subset_size: int = 1000
+    cmmd_extractor: str = choice('biomedclip', 'none', doc='CLIP embeddings for CMMD')
+    lpips_net: str = choice('alex', 'vgg', doc='LPIPS backbone')
+    feature_size: int = 224              # images are resized to this side for the feature extractors
+    n_reference: int = 1000              # reference images (2D slices) per split for KID/CMMD (0 = whole split)
+    test_eval: bool = True               # evaluate best and latest checkpoints on the test split at fit end
 
 @dataclass
 class RunConfig:
