@@ -20,8 +20,8 @@ from .core import *
 __all__ = ['WARMUP_START', 'CKPT_LATEST', 'CKPT_BEST', 'REQUEUE_EXIT_CODE', 'global_randn', 'global_timesteps', 'diffusion_step',
            'make_optimizer', 'make_scheduler', 'save_checkpoint', 'load_checkpoint', 'rng_state', 'set_rng_state',
            'isolated_rng', 'init_distributed', 'all_reduce_sum', 'run_group', 'new_run_dir', 'resolve_run', 'Requeue',
-           'stop_on_signals', 'bin_labels', 'step_bins', 'Trainer', 'montage_figure', 'SampleFigures',
-           'default_callbacks', 'train', 'load_run', 'bench_trainer_step']
+           'stop_on_signals', 'step_bins', 'Trainer', 'montage_figure', 'SampleFigures', 'default_callbacks', 'train',
+           'load_run', 'bench_trainer_step']
 
 # %% ../nbs/10_train.ipynb #7acfcd99
 def _rank_rows(n_local, tr):
@@ -222,9 +222,7 @@ def _build(cfg, what, *args):
                    strategy=('medgen.strategies', 'build_strategy'), model=('medgen.models', 'build_model'))[what]
     return getattr(importlib.import_module(mod), fn)(cfg, *args)
 
-def bin_labels(n: int = 10) -> list[str]:
-    "TensorBoard names of the timestep bins: '0.0-0.1', ..., '0.9-1.0'."
-    return [f'{i / n:.1f}-{(i + 1) / n:.1f}' for i in range(n)]
+from .strategies import bin_labels  # the bin names (one definition)
 
 def step_bins(t_norms: list, losses: list, n: int = 10) -> torch.Tensor:
     "[steps, n, 2] per-step (loss sum, count) in `n` bins of normalised time (as `strategies.timestep_bins`), float64."
