@@ -16,15 +16,16 @@ __all__ = ['sample_folder', 'load_folder', 'lesion_table', 'grid_figure', 'farth
 
 # %% ../nbs/09_evaluate.ipynb #0ffd6c7a
 def sample_folder(generated) -> Path:
-    "The folder of sample subfolders: `generated` itself, or for a run dir its newest `samples/` folder with NIfTI."
+    "The folder of sample subfolders: `generated` itself, or for a run dir the newest NIfTI folder under `generated/` or `samples/`."
     p = Path(generated)
-    has = lambda d: d.is_dir() and any(d.glob('*/*.nii.gz')) or any(d.glob('*/*.nii'))
+    has = lambda d: d.is_dir() and (any(d.glob('*/*.nii.gz')) or any(d.glob('*/*.nii')))
     if has(p): return p
-    cands = [p / 'samples'] + sorted((q for q in (p / 'samples').glob('*') if q.is_dir()), key=lambda q: q.stat().st_mtime, reverse=True)
+    subs = [q for s in ('generated', 'samples') for q in (p / s).glob('*') if q.is_dir()]
+    cands = [p / 'generated', p / 'samples'] + sorted(subs, key=lambda q: q.stat().st_mtime, reverse=True)
     for c in cands:
         if has(c): return c
     raise FileNotFoundError(f"{str(p)!r} holds no generated samples: expected <folder>/<sample_id>/<key>.nii.gz "
-                            f"(or a run dir with such a folder under samples/)")
+                            f"(or a run dir with such a folder under generated/ or samples/)")
 
 def load_folder(folder, keys=None, size: int = 128, split_name='generated') -> tuple[dict, list[str], list]:
     "({key: [N,1,D,H,W]} in [0,1], sample ids, spacings) of every subject folder in `folder` (keys present in all)."
