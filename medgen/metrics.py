@@ -264,17 +264,17 @@ def build_extractor(name: str, cfg: MetricsConfig | None = None, device='cpu') -
     return _EXTRACTOR_CACHE[key]
 
 # %% ../nbs/08_metrics.ipynb #dac3bb2d
-def anatomy_slices(x: torch.Tensor, min_fraction: float = 0.02, level: float = 0.05) -> torch.Tensor:
-    "2D images [N,1,H,W] of `x` (2D or 3D) that hold anatomy: > `min_fraction` of pixels above `level`."
+def anatomy_slices(x: torch.Tensor, min_fraction: float = 0.02, level: float = 0.05, mask: bool = False) -> torch.Tensor:
+    "2D images [N,1,H,W] of `x` (2D or 3D) that hold anatomy: > `min_fraction` of pixels above `level` (`mask`: any lesion voxel)."
     s = slices(x)
     if x.ndim == 4: return s
-    keep = (s.flatten(1) > level).float().mean(1) > min_fraction
+    keep = (s.flatten(1) > 0.5).any(1) if mask else (s.flatten(1) > level).float().mean(1) > min_fraction
     return s[keep]
 
 @torch.no_grad()
-def features(x: torch.Tensor, extractor: FeatureExtractor, batch_size: int = 64) -> torch.Tensor:
-    "Features [N,d] (cpu) of images [B,C,H,W] or volumes [B,C,D,H,W] (2.5D: anatomy slices)."
-    s = anatomy_slices(x)
+def features(x: torch.Tensor, extractor: FeatureExtractor, batch_size: int = 64, mask: bool = False) -> torch.Tensor:
+    "Features [N,d] (cpu) of images [B,C,H,W] or volumes [B,C,D,H,W] (2.5D: anatomy slices; `mask`: slices with lesion)."
+    s = anatomy_slices(x, mask=mask)
     dev = next(extractor.parameters()).device
     out = [extractor(s[i:i + batch_size].to(dev)).cpu() for i in range(0, len(s), batch_size)]
     return torch.cat(out) if out else torch.zeros(0, 1)
@@ -336,7 +336,8 @@ def reference_features(batches, key: str, extractor: FeatureExtractor, n: int = 
         if path.is_file(): return torch.load(path, weights_only=True)
     out, total = [], 0
     for b in batches:
-        f = features(_ref_images(b, key), extractor); out.append(f); total += len(f)
+        f = features(_ref_images(b, key), extractor, mask=key == SEG); total += len(f)
+        if len(f): out.append(f)             # a batch can hold no slice of `key` (pooled batches, lesion-free masks)
         if n and total >= n: break
     f = torch.cat(out)[:n or None] if out else torch.zeros(0, 1)
     if path is not None:
@@ -584,6 +585,10 @@ def distribution_metrics(gen_f: torch.Tensor, ref_f: torch.Tensor, gen_c=None, r
                          with_fid=False) -> dict:
     "{'KID_mean', 'KID_std', 'CMMD' (with CLIP features), 'FID' (with_fid)} of generated vs reference features."
     cfg = cfg or MetricsConfig()
+    if min(len(gen_f), len(ref_f)) < 2:   # e.g. no generated slice holds a lesion: report NaN, do not stop training
+        warnings.warn(f"distribution metrics need >= 2 feature rows per set, got {len(gen_f)} generated, {len(ref_f)} reference")
+        return {'KID_mean': float('nan'), 'KID_std': float('nan'), **({'CMMD': float('nan')} if gen_c is not None else {}),
+                **({'FID': float('nan')} if with_fid else {})}
     km, ks = kid(ref_f, gen_f, cfg.kid_subsets, cfg.kid_subset_size)
     out = {'KID_mean': km, 'KID_std': ks}
     if gen_c is not None: out['CMMD'] = cmmd(ref_c, gen_c)
@@ -619,7 +624,7 @@ class GenerationMetrics:
         per = {}
         for k, v in gen.items():
             ref_k = k if k in KEYS else 'image'
-            gf = features(v, self.fx); gc = features(v, self.clip) if self.clip is not None else None
+            gf = features(v, self.fx, mask=k == SEG); gc = features(v, self.clip, mask=k == SEG) if self.clip is not None else None
             rc = self.reference(tr, split, ref_k, self.clip) if self.clip is not None else None
             per[k] = distribution_metrics(gf, self.reference(tr, split, ref_k, self.fx), gc, rc, self.cfg.metrics, with_fid)
         out = {m: float(np.mean([p[m] for p in per.values()])) for m in next(iter(per.values()))}

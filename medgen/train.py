@@ -5,7 +5,7 @@
 # %% ../nbs/10_train.ipynb #cd2ae5e5
 from __future__ import annotations
 import contextlib, json, math, os, random, signal, sys, threading, time, warnings
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 import numpy as np, torch, torch.distributed as dist
@@ -110,7 +110,8 @@ def rng_state() -> dict:
 def set_rng_state(s: dict):
     "Restore what `rng_state` returned."
     torch.set_rng_state(s['torch'])
-    if s['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    if s['cuda'] and torch.cuda.is_available():   # a checkpoint of a 4-GPU job may resume on fewer GPUs
+        for i, st in enumerate(s['cuda'][:torch.cuda.device_count()]): torch.cuda.set_rng_state(st, i)
     n = s['numpy']; np.random.set_state(('MT19937', n['key'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['cached']))
     v, st, g = s['python']; random.setstate((v, tuple(st), g))
 
@@ -129,7 +130,8 @@ def init_distributed(cfg: RunConfig) -> tuple[int, int, torch.device]:
     if world > 1:
         if device.type == 'cuda':
             device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', '0'))); torch.cuda.set_device(device)
-        if not dist.is_initialized(): dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
+        if not dist.is_initialized():   # long timeout: rank 0 alone samples figures/metrics while the others wait
+            dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', timeout=timedelta(hours=2))
         return dist.get_rank(), dist.get_world_size(), device
     return 0, 1, device
 
@@ -435,6 +437,7 @@ def _requeue(self: Trainer):
     "Signal received: save where we are (mid-epoch) and leave with `REQUEUE_EXIT_CODE`."
     self._flush(); self._sync_acc()
     self.save(CKPT_LATEST); self.status = 'requeued'
+    if self.world > 1: dist.barrier()   # no rank exits (and makes torchrun kill rank 0) before the checkpoint is written
     msg = f"signal {self._flag.get('signal')} at epoch {self.epoch} step {self.step}: saved {self.run_dir / CKPT_LATEST}, exit {REQUEUE_EXIT_CODE}"
     if self.is_main: print(f'medgen.train: {msg}', file=sys.stderr, flush=True)
     raise Requeue(msg)
@@ -634,14 +637,14 @@ class SampleFigures:
         if self.batch is None:
             with isolated_rng(): self.batch = next(iter(tr.loaders['val']))
         lg = tr.cfg.logging; e = tr.epoch - 1
-        res = tr.generate(self.batch, n=tr.cfg.train.n_samples, trajectory=lg.intermediate_steps)
+        k = max(lg.num_intermediate_steps, 2)   # keep only the states drawn, not every sampler step
+        res = tr.generate(self.batch, n=tr.cfg.train.n_samples, trajectory=k if lg.intermediate_steps else False)
         imgs, traj = res if lg.intermediate_steps else (res, None)
         fig = montage_figure(imgs, f'epoch {tr.epoch}')
         fig.savefig(tr.run_dir / 'samples' / f'epoch_{tr.epoch:04d}.png'); tr.writer.add_figure('Generated_Images', fig, e)
         if traj:
-            k = max(lg.num_intermediate_steps, 2)
             pick = [traj[round(i * (len(traj) - 1) / (k - 1))] for i in range(k)]
-            fig = montage_figure({'trajectory': torch.stack([p[0, :1] for p in pick])}, 'x0 estimates, noise -> clean')
+            fig = montage_figure({'trajectory': torch.stack([p[0, :1] for p in pick])}, 'x_t, noise -> clean')
             tr.writer.add_figure('denoising_trajectory', fig, e)
         plt.close('all'); self.last = tr.epoch
     def on_epoch_end(self, tr, logs):
