@@ -12,7 +12,7 @@ from .core import *
 
 # %% auto #0
 __all__ = ['unfit_volume', 'canonical_grid', 'to_nifti', 'write_sample', 'sample_noise', 'sample_batch', 'condition_dataset',
-           'pick', 'generate', 'save_montage', 'main']
+           'pick', 'batches', 'generate', 'save_montage', 'main']
 
 # %% ../nbs/11_generate.ipynb #78198fc5
 def _source_index(n_src: int, n_out: int) -> np.ndarray:
@@ -76,13 +76,14 @@ def write_sample(out_dir, sample_id: str, images: dict[str, nib.Nifti1Image]) ->
     return final
 
 # %% ../nbs/11_generate.ipynb #e2f010b8
-def sample_noise(shape, seed: int, first: int, device='cpu') -> torch.Tensor:
-    "Noise of `shape` [B, ...]: sample i from its own generator seeded by (seed, first + i)."
-    gens = [torch.Generator().manual_seed(seed * 1_000_003 + first + i) for i in range(shape[0])]
+def sample_noise(shape, seed: int, first, device='cpu') -> torch.Tensor:
+    "Noise of `shape` [B, ...]: sample i from its own generator seeded by (seed, position) (`first` + i, or `first[i]`)."
+    pos = range(first, first + shape[0]) if isinstance(first, int) else first
+    gens = [torch.Generator().manual_seed(seed * 1_000_003 + k) for k in pos]
     return torch.stack([torch.randn(tuple(shape[1:]), generator=g) for g in gens]).to(device)
 
 @torch.no_grad()
-def sample_batch(run, batch: dict, seed: int = 0, first: int = 0, steps: int | None = None,
+def sample_batch(run, batch: dict, seed: int = 0, first=0, steps: int | None = None,
                  guidance_scale: float | None = None) -> dict[str, torch.Tensor]:
     "Generate for the conditions of data `batch` with `run` (from `load_run`): {key: [B,1,*sp]} on the CPU."
     from medgen.models import guided
@@ -94,7 +95,7 @@ def sample_batch(run, batch: dict, seed: int = 0, first: int = 0, steps: int | N
     if cond.get('image') is not None: cond['image'] = run.space.encode_cond(cond['image'])
     noise = sample_noise((x0.shape[0], *run.space.shape(tuple(x0.shape[1:]))), seed, first, dev)
     scale = run.cfg.strategy.guidance_scale if guidance_scale is None else guidance_scale
-    seed_everything(seed * 1_000_003 + first)
+    seed_everything(seed * 1_000_003 + (first if isinstance(first, int) else first[0]))
     z = run.strategy.sample(guided(model, cond, scale), noise, steps=steps or run.cfg.strategy.num_inference_steps)
     outs = run.mode.outputs(run.space.decode(z), mode_id=cond.get('mode_id'))
     return {k: ((v > .5).float() if k == SEG else v.clamp(0, 1)).float().cpu() for k, v in outs.items()}
@@ -145,6 +146,7 @@ def _geometry(sub) -> tuple[tuple, np.ndarray]:
 
 def _sample_id(item: dict, repeat: int) -> str:
     sid = str(item['patient']) + (f"_z{int(item['slice']):03d}" if item.get('slice') is not None else '')
+    if item.get('mode_id') is not None: sid += f"_{MODALITIES[int(item['mode_id'])]}"   # pooled: one sample per sequence
     return sid + (f'_r{repeat}' if repeat else '')
 
 def _images(arrays: dict, shape, affine, slice_index) -> dict:
@@ -157,6 +159,17 @@ def _images(arrays: dict, shape, affine, slice_index) -> dict:
         if slice_index is not None: a = a[None]
         out[k] = to_nifti(unfit_volume(a, dhw, seg=k == SEG), shape, affine, seg=k == SEG, slice_index=slice_index)
     return out
+
+def batches(chosen: list, bs: int, group=None) -> list[tuple[int, list]]:
+    "(positions, items) batches of `chosen` [(index, repeat)]; with `group` (a label per index) one label per batch."
+    order = sorted(range(len(chosen)), key=lambda k: group[chosen[k][0]]) if group is not None else range(len(chosen))
+    out, cur = [], []
+    for k in order:
+        if cur and (len(cur) == bs or (group is not None and group[chosen[k][0]] != group[chosen[cur[0]][0]])):
+            out.append(cur); cur = []
+        cur.append(k)
+    if cur: out.append(cur)
+    return [(ks, [chosen[k] for k in ks]) for ks in out]
 
 def _open(run, device):
     if hasattr(run, 'model') and hasattr(run, 'mode'): return run
@@ -178,11 +191,11 @@ def generate(run_dir_or_ckpt, n: int, out_dir, split: str = 'test_new', cond: di
     bs = batch_size or run.cfg.data.batch_size
     cond_keys = [k for k in run.mode.cond_keys if k in KEYS]
     paths, t0 = [], time.time()
-    for b0 in range(0, len(chosen), bs):
-        part = chosen[b0:b0 + bs]
+    group = ds.mode_ids if run.mode.pooled else None   # mode embedding: every batch holds one sequence
+    for pos, part in batches(chosen, bs, group):
         batch = next(iter(DataLoader(Subset(ds, [i for i, _ in part]), batch_size=len(part))))
         if 'size_bins' in over: batch['size_bins'] = over['size_bins'].expand(len(part), -1).clone()
-        gen = sample_batch(run, batch, seed, b0, steps, guidance_scale)
+        gen = sample_batch(run, batch, seed, pos, steps, guidance_scale)
         for j, (i, r) in enumerate(part):
             item = {k: (v[j] if isinstance(v, (list, tuple)) or torch.is_tensor(v) else v) for k, v in batch.items()}
             shape, affine = _geometry(subjects[item['patient']])
