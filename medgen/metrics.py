@@ -17,8 +17,8 @@ __all__ = ['MSSSIM_WEIGHTS', 'WEIGHT_FILES', 'EXTRACTORS', 'BIOMEDCLIP_CONFIG', 
            'build_extractor', 'anatomy_slices', 'features', 'fid', 'kid', 'cmmd', 'reference_features', 'regional_sums',
            'merge_sums', 'regional_metrics', 'overlap_sums', 'overlap_metrics', 'worst_batch_figure', 'WorstBatch',
            'timestep_region_sums', 'timestep_region_figure', 'codebook_stats', 'quality_values', 'ValidationMetrics',
-           'sample_run', 'checkpoint_sampler', 'distribution_metrics', 'GenerationMetrics', 'TestEvaluation',
-           'metric_callbacks', 'bench_metrics']
+           'checkpoint_sampler', 'distribution_metrics', 'GenerationMetrics', 'TestEvaluation', 'metric_callbacks',
+           'bench_metrics']
 
 # %% ../nbs/08_metrics.ipynb #a07186c5
 def _images(x: torch.Tensor) -> torch.Tensor:
@@ -549,27 +549,12 @@ class ValidationMetrics:
         self.reset()
 
 # %% ../nbs/08_metrics.ipynb #d645c797
-def _to(batch: dict, device) -> dict:
-    return {k: (v.to(device) if torch.is_tensor(v) else v) for k, v in batch.items()}
-
-@torch.no_grad()
-def sample_run(run, batch: dict, seed: int = 1, device='cpu') -> dict:
-    "Samples {key: [B,1,*sp]} of a loaded run (`medgen.train.load_run`) conditioned on `batch`."
-    from medgen.models import guided
-    batch = _to(batch, device)
-    x0, cond = run.mode.split(batch); cond = dict(cond)
-    if cond.get('image') is not None: cond['image'] = run.space.encode_cond(cond['image'])
-    g = torch.Generator(device).manual_seed(seed)
-    noise = torch.randn((x0.shape[0],) + tuple(run.space.shape(tuple(x0.shape[1:]))), generator=g, device=device)
-    z = run.strategy.sample(guided(run.model, cond, run.cfg.strategy.guidance_scale), noise)
-    x = run.space.decode(z.float())
-    return run.mode.outputs(x, mode_id=cond['mode_id']) if cond.get('mode_id') is not None else run.mode.outputs(x)
-
 def checkpoint_sampler(path, tr):
     "batch -> samples from checkpoint `path` (EMA weights when saved) on `tr.device`."
     from medgen.train import load_run
     run = load_run(path, ema=True, device=tr.device)
-    return lambda batch: sample_run(run, batch, seed=tr.cfg.seed + 1, device=tr.device)
+    from medgen.generate import sample_batch   # the one sampling path of generation (EMA, guidance, clamped outputs)
+    return lambda batch: sample_batch(run, batch, seed=tr.cfg.seed + 1)
 
 def _collect(loader, gen_fn, n: int) -> tuple[dict, list]:
     "Run `gen_fn` on whole batches of `loader` until >= n samples: ({key: generated}, [(batch, generated)])."
