@@ -59,8 +59,9 @@ def lesion_table(masks: torch.Tensor, spacings, images: dict | None = None) -> d
 
 # %% ../nbs/09_evaluate.ipynb #950decb0
 def _axial(v: torch.Tensor, seg=None) -> np.ndarray:
-    k = int(seg.sum((1, 2)).argmax()) if seg is not None and seg.sum() > 0 else v.shape[0] // 2
-    return v[k].numpy()
+    "The axial slice of volume `v` [D,H,W] with the largest lesion of `seg` (the middle one without)."
+    from medgen.viewer import best_slice
+    return v[best_slice(seg) if seg is not None else v.shape[0] // 2].numpy()
 
 def grid_figure(real: dict, gen: dict, n: int = 4, title=''):
     "Rows: real then generated subjects; columns: keys (first `n` subjects each)."
