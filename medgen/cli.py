@@ -7,8 +7,10 @@ from __future__ import annotations
 import argparse, os, signal, sys, threading, time
 from pathlib import Path
 import yaml
+import papermill as pm
 import medgen
 from .core import *
+from .train import REQUEUE_EXIT_CODE, new_run_dir, train
 
 # %% auto #0
 __all__ = ['REPO_ROOT', 'RUN_NOTEBOOKS', 'DEFAULT_NOTEBOOK', 'DEMO_OVERRIDES', 'requeue_exit_code', 'notebook_config',
@@ -21,7 +23,6 @@ DEFAULT_NOTEBOOK = RUN_NOTEBOOKS / 'train_diffusion.ipynb'
 
 def requeue_exit_code() -> int:
     "The exit code meaning 'checkpointed on a signal, run the next segment' (`medgen.train.REQUEUE_EXIT_CODE`)."
-    from medgen.train import REQUEUE_EXIT_CODE
     return int(REQUEUE_EXIT_CODE)
 
 # %% ../nbs/13_cli.ipynb #339a6c6e
@@ -78,10 +79,11 @@ def _exit_code(err) -> int | None:
     try: return int(str(getattr(err, 'evalue', '')).strip() or 0)
     except ValueError: return 1
 
-def run_notebook(nb, out_nb, config_file: str = '', overrides=(), parameters: dict | None = None,
-                 kernel_name: str = 'python3', cwd=None, log_output: bool = False) -> Path:
+def run_notebook(nb, out_nb,                      # run notebook, executed copy
+                 config_file: str = '', overrides=(),  # the notebook's config parameters
+                 parameters: dict | None = None,     # other papermill parameters
+                 kernel_name: str = 'python3', cwd=None, log_output: bool = False) -> Path:  # kernel, working dir, stream cell output
     "Execute run notebook `nb` with papermill into `out_nb`; raises `NotebookExit` on an early exit or a failed cell."
-    import papermill as pm
     nb, out_nb = Path(nb), Path(out_nb)
     if not nb.is_file(): raise FileNotFoundError(f"run notebook {str(nb)!r} does not exist (run notebooks live in {RUN_NOTEBOOKS})")
     out_nb.parent.mkdir(parents=True, exist_ok=True)
@@ -137,29 +139,21 @@ def _resolve(args, params: dict) -> tuple[str, list[str]]:
     cfg_file = args.config or params.get('config_file', '')
     return cfg_file, [*params.get('overrides', []), *args.overrides]
 
+@console_errors('medgen_train')
 def train_main(argv=None) -> int:
-    "Console script `medgen_train`; returns the exit code (0 done, 2 config error, REQUEUE_EXIT_CODE to continue)."
+    "Console script `medgen_train`; returns the exit code (0 done, 2 config or data error, REQUEUE_EXIT_CODE to continue)."
     args = _parser().parse_args(argv)
-    try:
-        params = load_params(args.params, args.index) if args.params else {}
-        cfg_file, overrides = _resolve(args, params)
-        cfg = notebook_config(cfg_file, overrides) if args.notebook else load_config(cfg_file or None, overrides)
-        if args.print_config:
-            print(yaml.safe_dump(to_dict(cfg), sort_keys=False), end=''); return 0
-        if args.print_run_dir:
-            from medgen.train import new_run_dir
-            print(new_run_dir(cfg)); return 0
-        if args.notebook: return _train_notebook(args, cfg, cfg_file, overrides, params)
-        from medgen.train import train
-        run_dir = train(cfg)
-    except ConfigError as e:
-        print(f'medgen_train: error: {e}', file=sys.stderr); return 2
-    except NotebookExit as e:
-        print(f'medgen_train: {e}', file=sys.stderr); return e.code
-    except Exception as e:
-        if type(e).__name__ == 'DataError': print(f'medgen_train: data error: {e}', file=sys.stderr); return 2
-        raise
-    print(f'run dir: {run_dir}'); return 0
+    params = load_params(args.params, args.index) if args.params else {}
+    cfg_file, overrides = _resolve(args, params)
+    cfg = notebook_config(cfg_file, overrides) if args.notebook else load_config(cfg_file or None, overrides)
+    if args.print_config:
+        print(yaml.safe_dump(to_dict(cfg), sort_keys=False), end=''); return 0
+    if args.print_run_dir:
+        print(new_run_dir(cfg)); return 0
+    if args.notebook:
+        try: return _train_notebook(args, cfg, cfg_file, overrides, params)
+        except NotebookExit as e: print(f'medgen_train: {e}', file=sys.stderr); return e.code
+    print(f'run dir: {train(cfg)}'); return 0
 
 def _train_notebook(args, cfg, cfg_file, overrides, params) -> int:
     out = Path(args.output_notebook or Path(cfg.runs_dir) / 'notebooks' / f"{Path(args.notebook_path).stem}_{cfg.name}_{time.strftime('%Y%m%d-%H%M%S')}.ipynb")

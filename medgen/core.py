@@ -4,18 +4,48 @@
 
 # %% ../nbs/00_core.ipynb #5811b446
 from __future__ import annotations
-import dataclasses, os, random, typing
+import contextlib, dataclasses, functools, os, random, shutil, sys, time, typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 import numpy as np, yaml
+import nibabel as nib
 
 # %% auto #0
-__all__ = ['MODALITIES', 'SEG', 'KEYS', 'MODE_IDS', 'SPLITS', 'MODES', 'SPACES', 'STRATEGIES', 'RANO_BM_BINS', 'SIZE_BIN_EDGES',
-           'N_SIZE_BINS', 'Registry', 'choice', 'PhantomConfig', 'DataConfig', 'ModeConfig', 'SpaceConfig',
-           'StrategyConfig', 'ModelConfig', 'TrainConfig', 'LoggingConfig', 'MetricsConfig', 'RunConfig', 'ConfigError',
+__all__ = ['MODALITIES', 'SEG', 'KEYS', 'MODE_IDS', 'SPLITS', 'RANO_BM_BINS', 'SIZE_BIN_EDGES', 'N_SIZE_BINS', 'MODES', 'SPACES',
+           'STRATEGIES', 'MODELS', 'TASKS', 'SECTIONS', 'atomic_write', 'MedgenError', 'ConfigError', 'Registry',
+           'console_errors', 'choice', 'pieces_field', 'Section', 'PhantomConfig', 'DataConfig', 'ModeConfig',
+           'SpaceConfig', 'StrategyConfig', 'ModelConfig', 'TrainConfig', 'LoggingConfig', 'MetricsConfig', 'RunConfig',
            'from_dict', 'to_dict', 'parse_override', 'apply_overrides', 'validate', 'load_config', 'save_config',
            'feret_diameter', 'rano_bin', 'tumour_components', 'size_bin_counts', 'seed_everything', 'get_device',
-           'cache_dir']
+           'cache_dir', 'rng_state', 'set_rng_state', 'isolated_rng', 'read_nifti']
+
+# %% ../nbs/00_core.ipynb #857edcfe
+def _fsync(path, directory=False):
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try: os.fsync(fd)
+        finally: os.close(fd)
+    except OSError: pass                    # not every file system lets a folder be synced
+
+@contextlib.contextmanager
+def atomic_write(path):
+    "Yield a temporary path next to `path`; write a file or fill a folder there. On success it replaces `path` in one rename."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    _remove(tmp)
+    try:
+        yield tmp
+        if tmp.is_file(): _fsync(tmp)
+        if os.environ.get('MEDGEN_TEST_SAVE_PAUSE'): time.sleep(float(os.environ['MEDGEN_TEST_SAVE_PAUSE']))
+        if tmp.is_dir() and path.exists():  # a folder cannot be renamed over a non-empty one: move the old one aside first
+            old = path.with_name(f'.{path.name}.{os.getpid()}.old'); os.replace(path, old); os.replace(tmp, path); _remove(old)
+        else: os.replace(tmp, path)
+        _fsync(path.parent)
+    finally: _remove(tmp)
+
+def _remove(p: Path):
+    if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
+    elif p.exists() or p.is_symlink(): p.unlink()
 
 # %% ../nbs/00_core.ipynb #343ba34c
 MODALITIES = ('bravo', 'flair', 't1_pre', 't1_gd')   # image sequences, in mode-id order
@@ -23,9 +53,6 @@ SEG = 'seg'                                          # binary tumour mask
 KEYS = MODALITIES + (SEG,)                           # the files of one subject: <key>.nii.gz
 MODE_IDS = {m: i for i, m in enumerate(MODALITIES)}  # bravo 0, flair 1, t1_pre 2, t1_gd 3
 SPLITS = ('train', 'val', 'test_new')                # split folders of a data root
-MODES = ('seg', 'bravo', 'dual', 'multi', 'seg_conditioned', 'seg_conditioned_input')
-SPACES = ('pixel', 'space_to_depth', 'wavelet', 'latent')
-STRATEGIES = ('ddpm', 'rflow')
 
 # %% ../nbs/00_core.ipynb #4038e234
 RANO_BM_BINS = {'tiny': (0., 10.), 'small': (10., 20.), 'medium': (20., 30.), 'large': (30., float('inf'))}
@@ -33,19 +60,70 @@ SIZE_BIN_EDGES = (0., 3., 6., 10., 15., 20., 30.)   # mm; 7 bins: [0,3) [3,6) ..
 N_SIZE_BINS = len(SIZE_BIN_EDGES)
 
 # %% ../nbs/00_core.ipynb #b2f23c11
+class MedgenError(Exception):
+    "Base of the errors a user can fix (config, data, weights, batch): console scripts print the message and exit 2."
+
+class ConfigError(MedgenError, ValueError):
+    "A config key or value that cannot be used; the message names it."
+
 class Registry(dict):
-    "Name -> constructor map; `@reg.register('name')` adds one, `reg['name']` fails listing the valid names."
-    def __init__(self, what): super().__init__(); self.what = what
-    def register(self, name):
-        def _reg(f): self[name] = f; return f
+    "Name -> builder; `@reg.register(name, config=Dataclass, check=fn)`; `reg[name]` fails listing the valid names."
+    def __init__(self, what: str):
+        super().__init__(); self.what, self.configs, self.checks = what, {}, {}
+    def register(self, name: str, config: type | None = None, check=None):
+        "Decorator adding builder `name`, with its config dataclass (fields under `<section>.<name>`) and checks `check(cfg)`."
+        def _reg(f):
+            self[name] = f
+            if config is not None: self.configs[name] = config
+            if check is not None: self.checks[name] = check
+            return f
         return _reg
     def __missing__(self, name):
-        raise KeyError(f"unknown {self.what} {name!r}; valid: {', '.join(sorted(self)) or '(none registered)'}")
+        raise ConfigError(f"unknown {self.what} {name!r}; valid: {', '.join(sorted(self)) or '(none registered: import medgen.pipeline)'}")
+
+MODES, SPACES, STRATEGIES, MODELS = Registry('mode'), Registry('space'), Registry('strategy'), Registry('model')
+TASKS = Registry('task')   # what a run trains (diffusion, ...): see `medgen.train`
+
+# %% ../nbs/00_core.ipynb #9f9013af
+def console_errors(prog: str, hints: dict | None = None):
+    "Decorator for console script `main(argv) -> int`: a `MedgenError` prints one paragraph `prog: <label>: message` to stderr, exit 2."
+    def deco(main):
+        @functools.wraps(main)
+        def wrapper(*args, **kwargs):
+            try: return main(*args, **kwargs)
+            except MedgenError as e:
+                hint = next((h for cls, h in (hints or {}).items() if isinstance(e, cls)), '')
+                print(f"{prog}: {getattr(e, 'label', 'error')}: {e}{chr(10) + hint if hint else ''}", file=sys.stderr, flush=True)
+                return 2
+        return wrapper
+    return deco
 
 # %% ../nbs/00_core.ipynb #e880343e
 def choice(default, *choices, doc=''):
     "A string field restricted to `choices` (validated on load)."
     return field(default=default, metadata={'choices': (default,) + choices, 'doc': doc})
+
+def pieces_field():
+    "The `pieces` field of a `Section`: {piece name: its config dataclass}, filled by `from_dict`."
+    return field(default_factory=dict, repr=False, metadata={'pieces': True})
+
+class Section:
+    "A config section whose `name` picks a piece of `registry`; each piece's own config lives under its name."
+    registry: typing.ClassVar[Registry]
+    def piece(self, name: str | None = None):
+        "The config dataclass of piece `name` (default: the chosen one), with defaults when not set; None if it has none."
+        name = name or self.name
+        cls = type(self).registry.configs.get(name)
+        if cls is None: return None
+        if name not in self.pieces: self.pieces[name] = cls()
+        return self.pieces[name]
+    def __getattr__(self, k):          # only reached when normal lookup fails
+        if k.startswith('_') or k in ('pieces', 'name'): raise AttributeError(k)
+        if k in type(self).registry.configs: return self.piece(k)
+        own = self.piece()
+        if own is not None and k in {f.name for f in fields(own)}: return getattr(own, k)
+        raise AttributeError(f"config section {type(self).__name__} (name={self.name!r}) has no field {k!r}")
+    def __eq__(self, other): return type(self) is type(other) and to_dict(self) == to_dict(other)
 
 # %% ../nbs/00_core.ipynb #678d806d
 @dataclass
@@ -79,53 +157,40 @@ class DataConfig:
     group_by_mode: bool = False  # homogeneous batches (one modality per batch), needed by mode embedding
     phantom: PhantomConfig = field(default_factory=PhantomConfig)
 
-@dataclass
-class ModeConfig:
-    "What is generated and what conditions it (see `medgen.modes`)."
-    name: str = choice('bravo', *[m for m in MODES if m != 'bravo'])
-    use_mode_embedding: bool = False  # add a mode-id embedding (multi)
+@dataclass(eq=False)
+class ModeConfig(Section):
+    "What is generated and what conditions it: `name` is a registered mode (see `medgen.modes`)."
+    registry = MODES
+    name: str = 'bravo'
     cond_dropout: float = 0.0         # classifier-free guidance: probability of dropping the condition in training
+    pieces: dict = pieces_field()
 
-@dataclass
-class SpaceConfig:
-    "Where diffusion happens (see `medgen.spaces`)."
-    name: str = choice('pixel', 'space_to_depth', 'wavelet', 'latent')
-    latent_checkpoint: str = ''  # frozen autoencoder for the latent space
-    scale_factor: float = 1.0    # latent multiplier (scale latents to unit variance)
-    cond_pool: str = choice('max', 'area', doc='latent: how a conditioning image is resized to the latent grid (max keeps small lesions)')
+@dataclass(eq=False)
+class SpaceConfig(Section):
+    "Where diffusion happens: `name` is a registered space (see `medgen.spaces`)."
+    registry = SPACES
+    name: str = 'pixel'
+    pieces: dict = pieces_field()
 
-@dataclass
-class StrategyConfig:
-    "How noise is added and removed (see `medgen.strategies`)."
-    name: str = choice('rflow', 'ddpm')
+@dataclass(eq=False)
+class StrategyConfig(Section):
+    "How noise is added and removed: `name` is a registered strategy (see `medgen.strategies`)."
+    registry = STRATEGIES
+    name: str = 'rflow'
     num_train_timesteps: int = 1000
-    schedule: str = choice('linear', 'cosine', doc='DDPM beta schedule')
-    beta_start: float = 1e-4
-    beta_end: float = 0.02
-    min_snr_gamma: float = 0.0          # DDPM min-SNR loss weighting (0 = off, 5 is usual)
-    use_discrete_timesteps: bool = False  # RFlow
-    sample_method: str = choice('logit-normal', 'uniform')
-    loc: float = 0.0                    # logit-normal location / scale
-    scale: float = 1.0
-    use_timestep_transform: bool = True  # resolution-dependent timestep shift
-    transform_scale: float = 1.0
-    base_img_size_numel: int = 32 * 32 * 32
-    sampler: str = choice('auto', 'ddpm', 'ddim', 'euler', 'heun', doc="'auto': euler for rflow, ddim for ddpm")
+    sampler: str = 'auto'               # 'auto' = the strategy's default sampler; the strategy lists the others
     num_inference_steps: int = 50
     guidance_scale: float = 1.0         # classifier-free guidance at sampling (1 = off)
+    pieces: dict = pieces_field()
 
-@dataclass
-class ModelConfig:
-    "The denoising network (see `medgen.models`)."
-    name: str = choice('unet')
-    channels: tuple[int, ...] = (32, 64, 64)
-    attention_levels: tuple[bool, ...] = (False, False, True)
-    num_res_blocks: int = 1
-    num_head_channels: int = 32
-    norm_num_groups: int = 32
-    use_flash_attention: bool = False
+@dataclass(eq=False)
+class ModelConfig(Section):
+    "The denoising network: `name` is a registered model (see `medgen.models`)."
+    registry = MODELS
+    name: str = 'unet'
     gradient_checkpointing: bool = False
     omega_dim: int = 0                   # ScoreAug omega code length embedded by the model (0 = none)
+    pieces: dict = pieces_field()
 
 @dataclass
 class TrainConfig:
@@ -192,7 +257,7 @@ class MetricsConfig:
 class RunConfig:
     "Everything a run needs; saved as config.yaml in the run dir and as plain data in checkpoints."
     name: str = 'run'
-    kind: str = choice('diffusion', 'compression')
+    kind: str = 'diffusion'              # the task trained (a name in `TASKS`)
     seed: int = 42
     spatial_dims: int = 2
     runs_dir: str = 'runs'
@@ -207,9 +272,6 @@ class RunConfig:
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
 
 # %% ../nbs/00_core.ipynb #f4b64d2e
-class ConfigError(ValueError):
-    "A config key or value that cannot be used; the message names it."
-
 def _hints(cls): return typing.get_type_hints(cls)
 
 def _coerce(v, tp, key):
@@ -261,25 +323,58 @@ def _check_choice(cls, f, v, key):
     ch = f.metadata.get('choices')
     if ch and v not in ch: raise ConfigError(f"config key {key!r}: {v!r} is not one of {', '.join(map(repr, ch))}")
 
+def _unknown(key, valid, prefix):
+    where = f" under {prefix.rstrip('.')!r}" if prefix else ''
+    return ConfigError(f"unknown config key {key!r}; valid keys{where}: {', '.join(valid)}")
+
+def _section_dict(cls, d: dict, prefix: str) -> tuple[dict, dict]:
+    "Split the mapping of a `Section` into (its own fields, {piece name: mapping}); keys of the chosen piece move under its name."
+    own = {f.name for f in fields(cls) if not f.metadata.get('pieces')}
+    reg, name = cls.registry, d.get('name', cls.name)
+    chosen = {f.name for f in fields(reg.configs[name])} if name in reg.configs else set()
+    owner = {}                                     # field -> the pieces declaring it, the chosen one first
+    for p in sorted(reg.configs, key=lambda p: p != name):
+        for f in fields(reg.configs[p]): owner.setdefault(f.name, []).append(p)
+    mine, subs, moved = {}, {}, {}
+    for k, v in d.items():
+        if k in own: mine[k] = v
+        elif k in reg.configs:
+            if not isinstance(v, dict): raise ConfigError(f"config section {prefix + k!r} must be a mapping, got {v!r}")
+            subs[k] = v
+        elif k in owner:                           # written before pieces owned their config: model.channels -> model.unet.channels
+            for p in (owner[k][:1] if k in chosen else owner[k]): moved.setdefault(p, {})[k] = v
+        else:
+            hint = [f'{name}.{f}' for f in sorted(chosen)][:6]
+            raise _unknown(prefix + k, sorted(own) + sorted(reg.configs) + hint + (['...'] if len(chosen) > 6 else []), prefix)
+    for p, m in moved.items(): subs[p] = {**m, **subs.get(p, {})}
+    return mine, subs
+
 def from_dict(cls, d: dict, prefix=''):
     "Build dataclass `cls` from nested dict `d`; unknown keys and bad values raise `ConfigError`."
     if d is None: d = {}
     if not isinstance(d, dict): raise ConfigError(f"config section {prefix.rstrip('.') or '(top)'!r} must be a mapping, got {d!r}")
-    fs, hints = {f.name: f for f in fields(cls)}, _hints(cls)
+    subs = {}
+    if issubclass(cls, Section): d, subs = _section_dict(cls, d, prefix)
+    fs, hints = {f.name: f for f in fields(cls) if not f.metadata.get('pieces')}, _hints(cls)
     unknown = [k for k in d if k not in fs]
-    if unknown:
-        raise ConfigError(f"unknown config key {prefix + unknown[0]!r}; valid keys{' under ' + repr(prefix.rstrip('.')) if prefix else ''}: "
-                          + ', '.join(fs))
+    if unknown: raise _unknown(prefix + unknown[0], list(fs), prefix)
     kw = {}
     for k, v in d.items():
         kw[k] = _coerce(v, hints[k], prefix + k)
         _check_choice(cls, fs[k], kw[k], prefix + k)
-    return cls(**kw)
+    out = cls(**kw)
+    for k, v in subs.items(): out.pieces[k] = from_dict(cls.registry.configs[k], v, f'{prefix}{k}.')
+    return out
 
 def to_dict(cfg) -> dict:
-    "Plain nested dict (tuples become lists) of a config dataclass."
+    "Plain nested dict (tuples become lists) of a config dataclass; a `Section` adds its chosen piece's config."
     def plain(v):
-        if is_dataclass(v): return {f.name: plain(getattr(v, f.name)) for f in fields(v)}
+        if is_dataclass(v):
+            out = {f.name: plain(getattr(v, f.name)) for f in fields(v) if not f.metadata.get('pieces')}
+            if isinstance(v, Section):
+                v.piece()                                   # the chosen piece's defaults are written out
+                out.update({k: plain(p) for k, p in v.pieces.items()})
+            return out
         if isinstance(v, (list, tuple)): return [plain(x) for x in v]
         return v
     return plain(cfg)
@@ -307,35 +402,29 @@ def apply_overrides(d: dict, overrides=()) -> dict:
     return d
 
 # %% ../nbs/00_core.ipynb #823abd4a
+SECTIONS = ('mode', 'space', 'strategy', 'model')   # the config sections that pick a registered piece
+
 def validate(cfg: RunConfig) -> RunConfig:
-    "Refuse combinations that cannot work; returns `cfg`."
+    "Refuse combinations that cannot work (core's own rules, then each chosen piece's and task's checks); returns `cfg`."
     def err(msg): raise ConfigError(msg)
     if cfg.spatial_dims not in (2, 3): err(f"config key 'spatial_dims': {cfg.spatial_dims} must be 2 or 3")
-    if cfg.space.name == 'wavelet' and cfg.spatial_dims != 3: err("space.name=wavelet is the 3D Haar transform: set spatial_dims=3")
-    if cfg.space.name == 'latent' and not cfg.space.latent_checkpoint:
-        err("space.name=latent needs space.latent_checkpoint (a trained autoencoder checkpoint)")
-    if cfg.mode.name == 'multi' and not cfg.mode.use_mode_embedding:
-        err("mode.name=multi generates one of several sequences and needs mode.use_mode_embedding=true")
-    if cfg.mode.use_mode_embedding and not cfg.data.group_by_mode:
-        err("mode.use_mode_embedding=true needs homogeneous batches: set data.group_by_mode=true")
-    if cfg.mode.use_mode_embedding and cfg.mode.name != 'multi':
-        err(f"mode.use_mode_embedding=true only applies to mode.name=multi (got {cfg.mode.name!r})")
     bad = set(cfg.data.modalities) - set(MODALITIES)
     if bad: err(f"config key 'data.modalities': unknown {sorted(bad)}; valid: {', '.join(MODALITIES)}")
-    ok = {'ddpm': ('auto', 'ddpm', 'ddim'), 'rflow': ('auto', 'euler', 'heun')}[cfg.strategy.name]
-    if cfg.strategy.sampler not in ok: err(f"strategy.sampler={cfg.strategy.sampler} does not fit strategy.name={cfg.strategy.name}; use one of {', '.join(ok)}")
-    if len(cfg.model.attention_levels) != len(cfg.model.channels):
-        err(f"model.attention_levels has {len(cfg.model.attention_levels)} entries, model.channels {len(cfg.model.channels)}: give one per level")
-    if cfg.model.gradient_checkpointing and cfg.train.compile: pass  # both work together
     if not 0 <= cfg.mode.cond_dropout < 1: err(f"config key 'mode.cond_dropout': {cfg.mode.cond_dropout} must be in [0, 1)")
     if cfg.strategy.guidance_scale != 1 and cfg.mode.cond_dropout == 0:
         err("strategy.guidance_scale != 1 needs a model trained with condition dropout: set mode.cond_dropout > 0")
+    checks = [(TASKS, cfg.kind, 'kind')] + [(getattr(cfg, s).registry, getattr(cfg, s).name, f'{s}.name') for s in SECTIONS]
+    for reg, name, key in checks:
+        if not reg: continue                       # nothing of this kind imported (core alone): checked where the pieces are
+        if name not in reg: err(f"config key {key!r}: unknown {reg.what} {name!r}; valid: {', '.join(sorted(reg))}")
+        if name in reg.checks: reg.checks[name](cfg)
     return cfg
 
 # %% ../nbs/00_core.ipynb #1832351d
 def load_config(path=None, overrides=(), check=True) -> RunConfig:
     "RunConfig from defaults <- YAML file `path` <- dotted `overrides`, validated."
     d = to_dict(RunConfig())
+    for s in SECTIONS: d[s] = {k: v for k, v in d[s].items() if k not in getattr(RunConfig(), s).registry.configs}  # no piece defaults yet
     if path:
         p = Path(path)
         if not p.is_file(): raise ConfigError(f"config file {str(p)!r} does not exist")
@@ -353,8 +442,7 @@ def _merge(a: dict, b: dict):
 
 def save_config(cfg, path):
     "Write `cfg` as YAML (atomically)."
-    path = Path(path); tmp = path.with_suffix(path.suffix + '.tmp')
-    tmp.write_text(yaml.safe_dump(to_dict(cfg), sort_keys=False)); os.replace(tmp, path)
+    with atomic_write(path) as tmp: tmp.write_text(yaml.safe_dump(to_dict(cfg), sort_keys=False))
 
 # %% ../nbs/00_core.ipynb #b667ef46
 from scipy import ndimage
@@ -412,3 +500,48 @@ def cache_dir(sub: str = '', cfg: DataConfig | None = None) -> Path:
     "medgen's cache folder ($MEDGEN_CACHE, else ~/.cache/medgen), created on demand."
     base = (cfg.cache_dir if cfg and cfg.cache_dir else None) or os.environ.get('MEDGEN_CACHE') or Path.home() / '.cache' / 'medgen'
     p = Path(base) / sub; p.mkdir(parents=True, exist_ok=True); return p
+
+# %% ../nbs/00_core.ipynb #efae2507
+def rng_state() -> dict:
+    "torch (cpu, cuda), numpy and python RNG states as plain data."
+    k, key, pos, has_g, cached = np.random.get_state()
+    return dict(torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+                numpy=dict(key=torch.from_numpy(key.astype(np.int64)), pos=int(pos), has_gauss=int(has_g), cached=float(cached)),
+                python=[random.getstate()[0], list(random.getstate()[1]), random.getstate()[2]])
+
+def set_rng_state(s: dict):
+    "Restore what `rng_state` returned."
+    torch.set_rng_state(s['torch'])
+    if s['cuda'] and torch.cuda.is_available():   # a checkpoint of a 4-GPU job may resume on fewer GPUs
+        for i, st in enumerate(s['cuda'][:torch.cuda.device_count()]): torch.cuda.set_rng_state(st, i)
+    n = s['numpy']; np.random.set_state(('MT19937', n['key'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['cached']))
+    v, st, g = s['python']; random.setstate((v, tuple(st), g))
+
+@contextlib.contextmanager
+def isolated_rng():
+    "Run a block without consuming any global RNG (torch cpu/cuda, numpy, python): states are restored after it."
+    s = rng_state()
+    try: yield
+    finally: set_rng_state(s)
+
+# %% ../nbs/00_core.ipynb #8cf0b2b7
+def read_nifti(path, # a NIfTI file, or an image nibabel already opened
+               who: str = '' # how error messages name the file (default: 'file <path>')
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "(volume float32 (D,H,W) of the RAS-reoriented voxels, spacing (3,) mm in (D,H,W) order, the file's affine)."
+    img = path if isinstance(path, nib.spatialimages.SpatialImage) else None
+    path = Path(img.get_filename() or '<in memory>') if img is not None else Path(path)
+    where = who or f'file {path}'
+    if img is None:
+        if not path.is_file(): raise FileNotFoundError(f"{where}: no such file ({path})")
+        try: img = nib.load(str(path))
+        except Exception as e: raise MedgenError(f"{where}: not a readable NIfTI file ({type(e).__name__}: {e})") from None
+    shape = tuple(img.shape)
+    while len(shape) > 3 and shape[-1] == 1: shape = shape[:-1]   # (x, y, z, 1) is a 3D volume
+    if len(shape) != 3: raise MedgenError(f"{where}: expected a 3D volume, got shape {tuple(img.shape)}")
+    try:
+        ras = nib.as_closest_canonical(img)
+        vol = np.asarray(ras.dataobj, np.float32).reshape(ras.shape[:3])
+    except Exception as e: raise MedgenError(f"{where}: cannot read the voxels ({type(e).__name__}: {e})") from None
+    spacing = np.asarray(ras.header.get_zooms()[:3], np.float32)[::-1].copy()
+    return np.ascontiguousarray(vol.transpose(2, 1, 0)), spacing, np.asarray(img.affine)

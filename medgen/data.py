@@ -4,24 +4,27 @@
 
 # %% ../nbs/02_data.ipynb #35f6d23e
 from __future__ import annotations
-import math, random, time
+import math, random
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, torch, nibabel as nib
+import torch.distributed as dist
 from torch.utils.data import Dataset, DataLoader, Sampler
 from monai import transforms as mt
 from monai.data import get_track_meta, set_track_meta
 from .core import *
+from .phantom import default_root
 
 # %% auto #0
 __all__ = ['AUGMENTATIONS', 'SLICE_FILTERS', 'DataError', 'Subject', 'open_nifti', 'check_headers', 'scan_patient', 'discover',
            'check_voxels', 'load_volume', 'normalise', 'fit_volume', 'prepare_subject', 'augmentation',
            'apply_augmentation', 'SliceDataset', 'VolumeDataset', 'dist_info', 'EpochSampler', 'GroupedBatchSampler',
-           'set_epoch', 'data_root', 'make_dataset', 'make_loader', 'bench_loaders']
+           'set_epoch', 'data_root', 'make_dataset', 'make_loader']
 
 # %% ../nbs/02_data.ipynb #20ee66ab
-class DataError(ValueError):
+class DataError(MedgenError, ValueError):
     "A data root, patient or file that cannot be used; the message names the patient and the file."
+    label = 'data error'
 
 @dataclass
 class Subject:
@@ -79,7 +82,12 @@ def check_headers(sub: Subject, affine_tol: float = 1e-3) -> Subject:
     sub.shape, sub.affine = ref[1], ref[2]
     return sub
 
-def scan_patient(pdir, split: str, keys=KEYS, check=True, affine_tol=1e-3) -> Subject:
+def scan_patient(pdir,              # patient folder
+                 split: str,        # its split (names it in messages: 'train/Mets_001')
+                 keys=KEYS,         # the files it must hold
+                 check=True,        # read the headers and compare the grids
+                 affine_tol=1e-3,   # largest affine difference between its files, mm
+                ) -> Subject:
     "The `Subject` of patient folder `pdir` holding `keys`; `DataError` names a missing or unreadable file."
     pdir = Path(pdir); who = f'{split}/{pdir.name}'
     files = {}
@@ -93,7 +101,13 @@ def scan_patient(pdir, split: str, keys=KEYS, check=True, affine_tol=1e-3) -> Su
     return check_headers(sub, affine_tol) if check else sub
 
 # %% ../nbs/02_data.ipynb #a80bd19b
-def discover(root, splits=SPLITS, keys=KEYS, check=True, strict=False, affine_tol=1e-3) -> dict[str, list[Subject]]:
+def discover(root,                 # data root: one folder per split
+             splits=SPLITS,        # split(s) to read
+             keys=KEYS,            # files every patient must hold
+             check=True,           # read the headers and compare each patient's grids
+             strict=False,         # refuse unknown split folders and stray files
+             affine_tol=1e-3,      # largest affine difference between a patient's files, mm
+            ) -> dict[str, list[Subject]]:
     "{split: [Subject]} of the data `root`, sorted by patient; headers checked when `check`; `DataError` on bad data."
     root = Path(root)
     if not root.exists(): raise DataError(f"data root {str(root)!r} does not exist")
@@ -144,14 +158,11 @@ def check_voxels(arr: np.ndarray, key: str, where: str):
 def load_volume(path, key: str = 'image', who: str = '') -> tuple[np.ndarray, np.ndarray]:
     "(volume (D,H,W) float32, spacing (3,) mm): RAS-reoriented, D the inferior->superior axis; `DataError` on bad voxels."
     path = Path(path); where = f"patient {who or path.parent.name}, file {path.name}"
-    img = open_nifti(path, who)
-    try:
-        img = nib.as_closest_canonical(img)
-        arr = np.asarray(img.dataobj, dtype=np.float32).reshape(_shape3(img.shape))
-    except Exception as e: raise DataError(f"{where}: cannot read the voxels ({type(e).__name__}: {e})") from None
-    check_voxels(arr, key, where)
-    sp = np.asarray(img.header.get_zooms()[:3], np.float32)
-    return np.ascontiguousarray(arr.transpose(2, 1, 0)), sp[::-1].copy()
+    img = open_nifti(path, who)                                     # header checks, one nib.load
+    try: vol, sp, _ = read_nifti(img, where)
+    except MedgenError as e: raise DataError(str(e)) from None
+    check_voxels(vol.T, key, where)                                 # .T: RAS (x, y, z) view, so messages give RAS voxels
+    return vol, sp
 
 # %% ../nbs/02_data.ipynb #3214f7c0
 def normalise(vol: np.ndarray, lo: float = 0.5, hi: float = 99.5) -> np.ndarray:
@@ -162,7 +173,12 @@ def normalise(vol: np.ndarray, lo: float = 0.5, hi: float = 99.5) -> np.ndarray:
     if b <= a: a, b = min(a, 0.), max(float(brain.max()), a + 1e-6)
     return np.clip((vol - a) / (b - a), 0, 1).astype(np.float32)
 
-def fit_volume(vol, spacing, size: int, depth: int | None = None, seg: bool = False) -> tuple[torch.Tensor, np.ndarray]:
+def fit_volume(vol,                    # (D, H, W) array
+               spacing,                # its voxel size (D, H, W), mm
+               size: int,              # in-plane side after resizing
+               depth: int | None = None,  # slices after padding/cropping (None: keep)
+               seg: bool = False,      # a mask: nearest-neighbour, stays binary
+              ) -> tuple[torch.Tensor, np.ndarray]:
     "Pad the axial plane to a square, resize it to `size`x`size`, pad/crop D to `depth`: (Tensor[D,H,W], spacing)."
     t = torch.as_tensor(np.asarray(vol, np.float32))[None]
     D, H, W = t.shape[1:]; sq = max(H, W); sp = np.asarray(spacing, np.float32).copy()
@@ -190,7 +206,12 @@ def _clip01(x): return x.clamp(0, 1)
 
 AUGMENTATIONS = ('diffusion', 'vae')
 
-def augmentation(preset: str, image_keys, seg_key: str | None = SEG, spatial_dims: int = 2, size: int = 64):
+def augmentation(preset: str,               # 'diffusion' or 'vae' (None/'none': no augmentation)
+                 image_keys,                # keys of the images (intensity transforms touch only these)
+                 seg_key: str | None = SEG, # the mask, moved with the images (nearest neighbour)
+                 spatial_dims: int = 2,     # 2 (slices) or 3 (volumes)
+                 size: int = 64,            # in-plane side, for shifts in pixels
+                ):
     "MONAI `Compose` of the `preset` ('diffusion' or 'vae') for items of [1, *spatial] tensors; None for preset None/'none'."
     if preset in (None, 'none', False): return None
     if preset not in AUGMENTATIONS: raise ValueError(f"unknown augmentation {preset!r}; valid: {', '.join(AUGMENTATIONS)}")
@@ -301,8 +322,14 @@ SLICE_FILTERS = ('all', 'brain', 'tumour')
 class SliceDataset(_Subjects):
     "Axial 2D slices of `subjects` ([1, size, size] tensors per key); `slices` in 'all', 'brain', 'tumour'."
     ndim = 2
-    def __init__(self, subjects, keys=('bravo', SEG), size: int = 64, slices: str = 'brain', pooled: bool = False,
-                 modalities=MODALITIES, size_bins: bool = False, augment=None):
+    def __init__(self, subjects,                 # `Subject`s (from `discover`)
+                 keys=('bravo', SEG),            # keys of an item (images and/or the mask)
+                 size: int = 64,                 # in-plane side
+                 slices: str = 'brain',          # 'all', 'brain' or 'tumour'
+                 pooled: bool = False,           # one sample per (slice, modality): 'image' + 'mode_id'
+                 modalities=MODALITIES,          # the pooled modalities
+                 size_bins: bool = False,        # add 'size_bins' (lesion counts per size bin)
+                 augment=None):                  # preset name or a callable
         if slices not in SLICE_FILTERS: raise DataError(f"unknown slice filter {slices!r}; valid: {', '.join(SLICE_FILTERS)}")
         imgs = list(modalities) if pooled else [k for k in keys if k != SEG]
         extra = ([SEG] if slices == 'tumour' else []) + (['bravo'] if slices == 'brain' and not imgs else [])
@@ -322,8 +349,14 @@ class SliceDataset(_Subjects):
 class VolumeDataset(_Subjects):
     "Whole 3D volumes of `subjects` ([1, depth, size, size] tensors per key), loaded lazily and cached."
     ndim = 3
-    def __init__(self, subjects, keys=('bravo', SEG), size: int = 64, depth: int = 32, pooled: bool = False,
-                 modalities=MODALITIES, size_bins: bool = False, augment=None):
+    def __init__(self, subjects,                 # `Subject`s (from `discover`)
+                 keys=('bravo', SEG),            # keys of an item (images and/or the mask)
+                 size: int = 64,                 # in-plane side
+                 depth: int = 32,                # slices after padding/cropping
+                 pooled: bool = False,           # one sample per (volume, modality): 'image' + 'mode_id'
+                 modalities=MODALITIES,          # the pooled modalities
+                 size_bins: bool = False,        # add 'size_bins' (lesion counts per size bin)
+                 augment=None):                  # preset name or a callable
         super().__init__(subjects, keys, size, depth, pooled, modalities, size_bins, augment)
         mods = list(modalities) if pooled else [None]
         self.samples = [(si, None, m) for si in range(len(self.subjects)) for m in mods]
@@ -331,7 +364,6 @@ class VolumeDataset(_Subjects):
 # %% ../nbs/02_data.ipynb #38887dde
 def dist_info(distributed: bool | None = None) -> tuple[int, int]:
     "(rank, world_size): from torch.distributed when it is initialised and `distributed` is not False, else (0, 1)."
-    import torch.distributed as dist
     if distributed is False or not (dist.is_available() and dist.is_initialized()): return 0, 1
     return dist.get_rank(), dist.get_world_size()
 
@@ -347,7 +379,11 @@ def _shard(items: list, rank: int, world: int) -> list:
 
 class EpochSampler(Sampler):
     "Indices of `n` samples (shuffled by (seed, epoch) when `shuffle`), this rank's share, each paired with an augmentation seed."
-    def __init__(self, n: int, shuffle: bool = True, seed: int = 0, rank: int | None = None, world_size: int | None = None):
+    def __init__(self, n: int,                   # number of samples
+                 shuffle: bool = True,           # shuffle by (seed, epoch)
+                 seed: int = 0,
+                 rank: int | None = None,        # this process's rank (default: torch.distributed's, else 0)
+                 world_size: int | None = None): # number of ranks (default: torch.distributed's, else 1)
         r, w = dist_info()
         self.n, self.shuffle, self.seed, self.epoch = n, shuffle, seed, 0
         self.rank, self.world = (r if rank is None else rank), (w if world_size is None else world_size)
@@ -361,8 +397,13 @@ class EpochSampler(Sampler):
 
 class GroupedBatchSampler(Sampler):
     "Batches whose samples share a group (mode id); shuffled by (seed, epoch); whole batches sharded across ranks."
-    def __init__(self, groups, batch_size: int, shuffle: bool = True, seed: int = 0, drop_last: bool = False,
-                 rank: int | None = None, world_size: int | None = None):
+    def __init__(self, groups,                   # group (mode id) of every sample
+                 batch_size: int,
+                 shuffle: bool = True,           # shuffle within groups and the batch order by (seed, epoch)
+                 seed: int = 0,
+                 drop_last: bool = False,        # drop each group's incomplete last batch
+                 rank: int | None = None,        # this process's rank (default: torch.distributed's, else 0)
+                 world_size: int | None = None): # number of ranks (default: torch.distributed's, else 1)
         r, w = dist_info()
         self.groups, self.bs, self.shuffle, self.seed, self.drop_last, self.epoch = list(groups), batch_size, shuffle, seed, drop_last, 0
         self.rank, self.world = (r if rank is None else rank), (w if world_size is None else world_size)
@@ -393,12 +434,15 @@ def _worker_init(worker_id: int):
 
 def data_root(cfg: RunConfig) -> Path:
     "The data root of `cfg`: `cfg.data.root`, or the embedded phantom when it is ''."
-    if cfg.data.root: return Path(cfg.data.root)
-    from medgen.phantom import default_root
-    return Path(default_root(cfg.data))
+    return Path(cfg.data.root) if cfg.data.root else Path(default_root(cfg.data))
 
-def make_dataset(cfg: RunConfig, split: str, keys=('bravo', SEG), pooled: bool = False, size_bins: bool = False,
-                 augment=None, subjects=None):
+def make_dataset(cfg: RunConfig,                 # data section, spatial_dims
+                 split: str,                     # 'train', 'val' or 'test_new'
+                 keys=('bravo', SEG),            # keys of an item
+                 pooled: bool = False,           # pooled modalities ('image' + 'mode_id', the multi mode)
+                 size_bins: bool = False,        # add 'size_bins'
+                 augment=None,                   # None: cfg.data.augment for 'train'; True/False or a preset name
+                 subjects=None):                 # `Subject`s to use instead of discovering the split
     "The `SliceDataset` (spatial_dims 2) or `VolumeDataset` (3) of `split` as `cfg.data` says."
     d = cfg.data
     if augment is None: augment = d.augment and split == 'train'
@@ -411,8 +455,16 @@ def make_dataset(cfg: RunConfig, split: str, keys=('bravo', SEG), pooled: bool =
     if cfg.spatial_dims == 2: return SliceDataset(subjects, slices=d.slices, **kw)
     return VolumeDataset(subjects, depth=d.depth, **kw)
 
-def make_loader(cfg: RunConfig, split: str, keys=('bravo', SEG), pooled: bool = False, size_bins: bool = False,
-                shuffle: bool | None = None, augment=None, distributed: bool | None = None, dataset=None) -> DataLoader:
+def make_loader(cfg: RunConfig,                  # data section, spatial_dims, seed
+                split: str,                      # 'train', 'val' or 'test_new'
+                keys=('bravo', SEG),             # keys of an item
+                pooled: bool = False,            # pooled modalities ('image' + 'mode_id', the multi mode)
+                size_bins: bool = False,         # add 'size_bins'
+                shuffle: bool | None = None,     # None: only for 'train'
+                augment=None,                    # None: cfg.data.augment for 'train'; True/False or a preset name
+                distributed: bool | None = None, # False: ignore torch.distributed; None: shard when it is initialised
+                dataset=None,                    # a dataset to wrap instead of `make_dataset`'s
+               ) -> DataLoader:
     "DataLoader of `split`: batches of dicts as in the contract; order and augmentation follow (cfg.seed, epoch)."
     d = cfg.data
     ds = dataset if dataset is not None else make_dataset(cfg, split, keys, pooled, size_bins, augment)
@@ -426,26 +478,3 @@ def make_loader(cfg: RunConfig, split: str, keys=('bravo', SEG), pooled: bool = 
         bs = GroupedBatchSampler(ds.mode_ids, d.batch_size, shuffle, cfg.seed, rank=rank, world_size=world)
         return DataLoader(ds, batch_sampler=bs, **kw)
     return DataLoader(ds, batch_size=d.batch_size, sampler=EpochSampler(len(ds), shuffle, cfg.seed, rank, world), **kw)
-
-# %% ../nbs/02_data.ipynb #2eafbacb
-def _rate(dl, n_min: int) -> float:
-    set_epoch(dl, 0)
-    for _ in dl: pass                                       # first epoch fills the cache
-    n, t0, ep = 0, time.perf_counter(), 1
-    while n < n_min:
-        set_epoch(dl, ep); ep += 1
-        for b in dl: n += len(b['patient'])
-    return n / (time.perf_counter() - t0)
-
-def bench_loaders(root=None) -> list[str]:
-    "2D slices/s (64², diffusion augmentation) and 3D volumes/s (32³) of the loaders, cache warm, num_workers=0."
-    if root is None:
-        from medgen.phantom import tiny_phantom
-        root = tiny_phantom()
-    base = [f'data.root={root}', 'data.num_workers=0', 'data.augment=true', 'data.augment_type=diffusion']
-    c2 = load_config(overrides=base + ['data.image_size=64', 'data.batch_size=16', 'data.slices=all'])
-    c3 = load_config(overrides=base + ['spatial_dims=3', 'data.image_size=32', 'data.depth=32', 'data.batch_size=2'])
-    r2 = _rate(make_loader(c2, 'train'), 400)
-    r3 = _rate(make_loader(c3, 'train'), 100)
-    return [f'2D loader (64^2, diffusion augmentation, bravo+seg, 0 workers): {r2:.0f} slices/s',
-            f'3D loader (32^3, diffusion augmentation, bravo+seg, 0 workers): {r3:.0f} volumes/s']

@@ -8,11 +8,15 @@ import argparse, dataclasses, json, os, shutil, sys, time
 from pathlib import Path
 import numpy as np, nibabel as nib, torch, torch.nn.functional as F
 import monai.transforms as mt
+from torch.utils.data import DataLoader, Subset
 from .core import *
+from .data import make_dataset
+from .viewer import montage
+from .pipeline import Pipeline
 
 # %% auto #0
-__all__ = ['unfit_volume', 'canonical_grid', 'to_nifti', 'write_sample', 'sample_noise', 'sample_batch', 'condition_dataset',
-           'pick', 'batches', 'generate', 'save_montage', 'main']
+__all__ = ['unfit_volume', 'canonical_grid', 'to_nifti', 'write_sample', 'condition_dataset', 'pick', 'batches', 'generate',
+           'sample_montage', 'main']
 
 # %% ../nbs/11_generate.ipynb #78198fc5
 def _source_index(n_src: int, n_out: int) -> np.ndarray:
@@ -51,7 +55,8 @@ def canonical_grid(shape, affine) -> tuple[tuple, np.ndarray]:
     shp = tuple(int(shape[int(a)]) for a in np.argsort(ornt[:, 0]))
     return shp, aff
 
-def to_nifti(a, shape, affine, seg: bool = False, slice_index: int | None = None) -> nib.Nifti1Image:
+def to_nifti(a, shape, affine,            # pipeline (D,H,W) array; the source's storage shape and affine
+             seg: bool = False, slice_index: int | None = None) -> nib.Nifti1Image:  # a mask (uint8); `a` is that axial slice
     "Image on the source grid (`shape`, `affine`) from a pipeline (D,H,W) array; `slice_index`: `a` is that one axial slice."
     cshape, caff = canonical_grid(shape, affine)
     ras = np.asarray(a).transpose(2, 1, 0)                                   # (D,H,W) -> (x, y, z)
@@ -65,40 +70,12 @@ def to_nifti(a, shape, affine, seg: bool = False, slice_index: int | None = None
 
 # %% ../nbs/11_generate.ipynb #ebfb264c
 def write_sample(out_dir, sample_id: str, images: dict[str, nib.Nifti1Image]) -> Path:
-    "Write `{key: image}` as `<out_dir>/<sample_id>/<key>.nii.gz`, atomically (temp folder + rename)."
-    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-    final, tmp = out_dir / sample_id, out_dir / f'.tmp_{sample_id}_{os.getpid()}'
-    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
-    for k, img in images.items(): nib.save(img, str(tmp / f'{k}.nii.gz'))
-    if final.exists():
-        old = out_dir / f'.old_{sample_id}_{os.getpid()}'; os.replace(final, old); shutil.rmtree(old)
-    os.replace(tmp, final)
+    "Write `{key: image}` as `<out_dir>/<sample_id>/<key>.nii.gz`, atomically (a temp folder renamed into place)."
+    final = Path(out_dir) / sample_id
+    with atomic_write(final) as tmp:
+        tmp.mkdir()
+        for k, img in images.items(): nib.save(img, str(tmp / f'{k}.nii.gz'))
     return final
-
-# %% ../nbs/11_generate.ipynb #e2f010b8
-def sample_noise(shape, seed: int, first, device='cpu') -> torch.Tensor:
-    "Noise of `shape` [B, ...]: sample i from its own generator seeded by (seed, position) (`first` + i, or `first[i]`)."
-    pos = range(first, first + shape[0]) if isinstance(first, int) else first
-    gens = [torch.Generator().manual_seed(seed * 1_000_003 + k) for k in pos]
-    return torch.stack([torch.randn(tuple(shape[1:]), generator=g) for g in gens]).to(device)
-
-@torch.no_grad()
-def sample_batch(run, batch: dict, seed: int = 0, first=0, steps: int | None = None,
-                 guidance_scale: float | None = None) -> dict[str, torch.Tensor]:
-    "Generate for the conditions of data `batch` with `run` (from `load_run`): {key: [B,1,*sp]} on the CPU."
-    from medgen.models import guided
-    model = run.model.eval()
-    dev = next(model.parameters()).device
-    batch = {k: (v.to(dev) if torch.is_tensor(v) else v) for k, v in batch.items()}
-    x0, cond = run.mode.split(batch)
-    cond = dict(cond)
-    if cond.get('image') is not None: cond['image'] = run.space.encode_cond(cond['image'])
-    noise = sample_noise((x0.shape[0], *run.space.shape(tuple(x0.shape[1:]))), seed, first, dev)
-    scale = run.cfg.strategy.guidance_scale if guidance_scale is None else guidance_scale
-    seed_everything(seed * 1_000_003 + (first if isinstance(first, int) else first[0]))
-    z = run.strategy.sample(guided(model, cond, scale), noise, steps=steps or run.cfg.strategy.num_inference_steps)
-    outs = run.mode.outputs(run.space.decode(z), mode_id=cond.get('mode_id'))
-    return {k: ((v > .5).float() if k == SEG else v.clamp(0, 1)).float().cpu() for k, v in outs.items()}
 
 # %% ../nbs/11_generate.ipynb #e79fb91f
 def _cond_overrides(cond: dict | None) -> dict:
@@ -121,9 +98,9 @@ def _cond_overrides(cond: dict | None) -> dict:
         else: raise ConfigError(f"unknown condition {k!r}; valid: mode_id, size_bins")
     return out
 
-def condition_dataset(cfg: RunConfig, mode, split: str = 'test_new', cond: dict | None = None, data_root: str = ''):
+def condition_dataset(cfg: RunConfig, mode,  # the run's config and mode
+                      split: str = 'test_new', cond: dict | None = None, data_root: str = ''):  # as `generate`
     "The dataset whose items condition generation (and give each sample its voxel grid)."
-    from medgen.data import make_dataset
     cond = _cond_overrides(cond)
     cfg = dataclasses.replace(cfg, data=dataclasses.replace(cfg.data, augment=False, root=data_root or cfg.data.root))
     if mode.pooled and (cond or {}).get('mode_id') is not None:
@@ -171,23 +148,32 @@ def batches(chosen: list, bs: int, group=None) -> list[tuple[int, list]]:
     if cur: out.append(cur)
     return [(ks, [chosen[k] for k in ks]) for ks in out]
 
-def _open(run, device):
-    if hasattr(run, 'model') and hasattr(run, 'mode'): return run
-    from medgen.train import load_run
-    return load_run(run, ema=True, device=get_device(device))
+def _open(run, device) -> Pipeline:
+    "A `Pipeline` as given, or the trained one of a run dir / checkpoint (EMA weights)."
+    return run if isinstance(run, Pipeline) else Pipeline.from_checkpoint(run, ema=True, device=get_device(device))
 
-def generate(run_dir_or_ckpt, n: int, out_dir, split: str = 'test_new', cond: dict | None = None,
-             steps: int | None = None, guidance_scale: float | None = None, seed: int = 0, batch_size: int | None = None,
-             device: str = 'auto', data_root: str = '', montage: bool = True) -> list[Path]:
-    "Generate `n` samples from a run (dir, checkpoint or `load_run` result) into `<out_dir>/<sample_id>/<key>.nii.gz`."
-    from torch.utils.data import DataLoader, Subset
+
+def generate(run_dir_or_ckpt,                   # run dir (checkpoint_best, else latest), checkpoint file or `Pipeline`
+             n: int,                            # number of samples
+             out_dir,                           # samples go to <out_dir>/<sample_id>/<key>.nii.gz
+             split: str = 'test_new',           # split whose masks / size bins / grids condition the samples
+             cond: dict | None = None,          # overrides: {'mode_id': int | name, 'size_bins': 7 counts}
+             steps: int | None = None,          # sampler steps (default: the run's strategy.num_inference_steps)
+             guidance_scale: float | None = None,  # classifier-free guidance (default: the run's)
+             seed: int = 0,                     # sample i's noise comes from (seed, i)
+             batch_size: int | None = None,     # default: the run's data.batch_size
+             device: str = 'auto',              # 'auto': cuda when available
+             data_root: str = '',               # data root of the conditions (default: the run's data.root)
+             montage: bool = True,              # also write montage.png of the first 8 samples
+            ) -> list[Path]:
+    "Generate `n` samples from a trained run into `<out_dir>/<sample_id>/<key>.nii.gz`, on the source voxel grids."
     run = _open(run_dir_or_ckpt, device)
     over = _cond_overrides(cond)
     ds = condition_dataset(run.cfg, run.mode, split, over, data_root)
     chosen = pick(n, len(ds))
     subjects = {s.patient: s for s in ds.subjects}
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-    for old in out_dir.glob('.tmp_*'): shutil.rmtree(old, ignore_errors=True)
+    for old in out_dir.glob('.*.tmp'): shutil.rmtree(old, ignore_errors=True)   # left by a killed run
     bs = batch_size or run.cfg.data.batch_size
     cond_keys = [k for k in run.mode.cond_keys if k in KEYS]
     paths, t0 = [], time.time()
@@ -195,7 +181,7 @@ def generate(run_dir_or_ckpt, n: int, out_dir, split: str = 'test_new', cond: di
     for pos, part in batches(chosen, bs, group):
         batch = next(iter(DataLoader(Subset(ds, [i for i, _ in part]), batch_size=len(part))))
         if 'size_bins' in over: batch['size_bins'] = over['size_bins'].expand(len(part), -1).clone()
-        gen = sample_batch(run, batch, seed, pos, steps, guidance_scale)
+        gen = run.sample(batch, seed=seed, first=pos, steps=steps, guidance=guidance_scale)
         for j, (i, r) in enumerate(part):
             item = {k: (v[j] if isinstance(v, (list, tuple)) or torch.is_tensor(v) else v) for k, v in batch.items()}
             shape, affine = _geometry(subjects[item['patient']])
@@ -207,35 +193,14 @@ def generate(run_dir_or_ckpt, n: int, out_dir, split: str = 'test_new', cond: di
                 guidance_scale=run.cfg.strategy.guidance_scale if guidance_scale is None else guidance_scale,
                 cond={k: (v.tolist() if torch.is_tensor(v) else v) for k, v in over.items()},
                 samples=[p.name for p in paths], seconds=round(time.time() - t0, 2))
-    (out_dir / 'generation.json').write_text(json.dumps(meta, indent=1))
-    if montage and paths: save_montage(paths[:8], out_dir / 'montage.png')
+    with atomic_write(out_dir / 'generation.json') as tmp: tmp.write_text(json.dumps(meta, indent=1))
+    if montage and paths: sample_montage(paths[:8], out_dir / 'montage.png')
     return paths
 
 # %% ../nbs/11_generate.ipynb #d250d23e
-def _axial(img) -> np.ndarray:
-    "The pipeline's (D,H,W) view of a NIfTI image (RAS, transposed)."
-    return np.asarray(nib.as_closest_canonical(img).dataobj, np.float32).transpose(2, 1, 0)
-
-def save_montage(sample_dirs, path, size: float = 1.6):
-    "A grid (samples x keys) of axial slices of sample folders, saved to `path` (PNG); returns the figure."
-    import matplotlib; matplotlib.use('Agg', force=False)
-    import matplotlib.pyplot as plt
-    sample_dirs = [Path(p) for p in sample_dirs]
-    keys = sorted({f.name[:-7] for p in sample_dirs for f in p.glob('*.nii.gz')}, key=lambda k: KEYS.index(k) if k in KEYS else 99)
-    fig, axs = plt.subplots(len(sample_dirs), len(keys), figsize=(size * len(keys), size * len(sample_dirs)), dpi=60, squeeze=False)
-    for r, p in enumerate(sample_dirs):
-        vols = {k: _axial(nib.load(str(p / f'{k}.nii.gz'))) for k in keys if (p / f'{k}.nii.gz').is_file()}
-        seg = vols.get(SEG)
-        z = int(seg.sum((1, 2)).argmax()) if seg is not None and seg.any() else next(iter(vols.values())).shape[0] // 2
-        for c, k in enumerate(keys):
-            ax = axs[r, c]; ax.axis('off')
-            if k not in vols: continue
-            ax.imshow(vols[k][z], cmap='gray', origin='lower', vmin=0, vmax=1)
-            if seg is not None and k != SEG and seg[z].any(): ax.contour(seg[z], levels=[.5], colors='r', linewidths=.6, origin='lower')
-            if r == 0: ax.set_title(k, fontsize=8)
-        axs[r, 0].text(-.05, .5, p.name, transform=axs[r, 0].transAxes, fontsize=6, rotation=90, va='center', ha='right')
-    fig.tight_layout(); fig.savefig(path); plt.close(fig)
-    return fig
+def sample_montage(sample_dirs, path=None):
+    "The viewer's montage of sample folders (rows) x keys, on each sample's slice with the most tumour, saved to `path`."
+    return montage([Path(p) for p in sample_dirs], path=path)
 
 # %% ../nbs/11_generate.ipynb #62c8484b
 def _parser():
@@ -256,15 +221,10 @@ def _parser():
     p.add_argument('--device', default='auto')
     return p
 
+@console_errors('medgen_generate')
 def main(argv=None) -> int:
-    "Console script `medgen_generate`; returns the exit code (2 for bad arguments or data)."
+    "Console script `medgen_generate`; returns the exit code (2 for a bad run, argument or data set)."
     a = _parser().parse_args(argv)
     cond = dict(mode_id=a.modality if a.modality is not None else a.mode_id, size_bins=a.size_bins)
-    try:
-        paths = generate(a.checkpoint, a.n, a.out, a.split, cond, a.steps, a.guidance_scale, a.seed, a.batch_size, a.device, a.data_root)
-    except (ConfigError, FileNotFoundError) as e:
-        print(f'medgen_generate: error: {e}', file=sys.stderr); return 2
-    except Exception as e:
-        if type(e).__name__ in ('DataError', 'ModeError'): print(f'medgen_generate: error: {e}', file=sys.stderr); return 2
-        raise
+    paths = generate(a.checkpoint, a.n, a.out, a.split, cond, a.steps, a.guidance_scale, a.seed, a.batch_size, a.device, a.data_root)
     print(f'{len(paths)} samples in {a.out}'); return 0

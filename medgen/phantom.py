@@ -4,13 +4,16 @@
 
 # %% ../nbs/01_phantom.ipynb #357394fb
 from __future__ import annotations
-import argparse, hashlib, json, os, shutil, socket, sys, time, uuid, tempfile
+import argparse, hashlib, json, os, shutil, socket, time, uuid
 from functools import lru_cache
 from pathlib import Path
 import numpy as np, nibabel as nib
+from nilearn import datasets
 from scipy import ndimage
-from .core import (PhantomConfig, DataConfig, KEYS, MODALITIES, SEG, SPLITS, RANO_BM_BINS, cache_dir, to_dict,
-                         rano_bin, feret_diameter)
+from tqdm import tqdm
+from .core import (PhantomConfig, DataConfig, KEYS, MODALITIES, SEG, SPLITS, RANO_BM_BINS, ConfigError, cache_dir,
+                         console_errors, read_nifti, to_dict, rano_bin, feret_diameter)
+from .viewer import montage
 
 # %% auto #0
 __all__ = ['FOV_MM', 'BRAIN_CENTRE_MM', 'REF_SHAPE', 'REF_SPACING', 'GENERATOR_VERSION', 'LESION_DIAMETERS', 'BIN_PROBS',
@@ -18,13 +21,12 @@ __all__ = ['FOV_MM', 'BRAIN_CENTRE_MM', 'REF_SHAPE', 'REF_SPACING', 'GENERATOR_V
            'smooth_field', 'warp_coords', 'subject_anatomy', 'n_subjects', 'plan_lesions', 'draw_lesion',
            'lesion_field', 'calibrate', 'place_lesions', 'paint_lesions', 'render_sequence', 'simulate_subject',
            'phantom_key', 'patient_names', 'write_subject', 'make_phantom', 'tiny_config', 'tiny_phantom',
-           'default_root', 'load_subject', 'lesions', 'phantom_montage', 'bench_phantom', 'main']
+           'default_root', 'load_subject', 'lesions', 'phantom_montage', 'main']
 
 # %% ../nbs/01_phantom.ipynb #b81881cb
 @lru_cache(maxsize=2)
 def mni_templates(resolution: int = 2) -> tuple[np.ndarray, np.ndarray]:
     "MNI152 2009 maps shipped with nilearn: float32 [4, X, Y, Z] = (T1, GM, WM, brain mask), and their affine."
-    from nilearn import datasets
     loads = (datasets.load_mni152_template, datasets.load_mni152_gm_template, datasets.load_mni152_wm_template,
              datasets.load_mni152_brain_mask)
     imgs = [f(resolution=resolution) for f in loads]
@@ -51,7 +53,7 @@ def phantom_grid(cfg: PhantomConfig) -> tuple[tuple[int, int, int], np.ndarray]:
     "Shape (X, Y, Z) and RAS affine of the phantom's voxel grid."
     if cfg.reference_geometry: shape, sp = REF_SHAPE, np.array(REF_SPACING)
     else:
-        if cfg.spacing <= 0: raise ValueError(f"PhantomConfig.spacing must be > 0 mm, got {cfg.spacing}")
+        if cfg.spacing <= 0: raise ConfigError(f"PhantomConfig.spacing must be > 0 mm, got {cfg.spacing}")
         sp = np.full(3, float(cfg.spacing)); shape = tuple(int(round(f / cfg.spacing)) for f in FOV_MM)
     aff = np.diag([*sp, 1.])
     aff[:3, 3] = np.array(BRAIN_CENTRE_MM) - sp * (np.array(shape) - 1) / 2
@@ -79,7 +81,15 @@ def _rotation(rng, max_deg):
     rz = np.array([[np.cos(c), -np.sin(c), 0], [np.sin(c), np.cos(c), 0], [0, 0, 1]])
     return rz @ ry @ rx
 
-def warp_coords(shape, aff, tmpl_aff, rng, rot_deg=5., scale=0.05, shift_mm=3., disp_mm=2.5) -> np.ndarray:
+def warp_coords(shape,            # grid shape (X, Y, Z)
+                aff,              # grid voxel -> mm
+                tmpl_aff,         # template voxel -> mm
+                rng,              # numpy Generator
+                rot_deg=5.,       # largest rotation about each axis, degrees
+                scale=0.05,       # largest relative scale change per axis
+                shift_mm=3.,      # largest shift per axis, mm
+                disp_mm=2.5,      # standard deviation of the smooth displacement, mm
+               ) -> np.ndarray:
     "Template voxel coordinates [3, *shape] of each grid voxel under a random affine jitter + smooth displacement."
     A = _rotation(rng, rot_deg) @ np.diag(1 + rng.uniform(-scale, scale, 3))
     centre = aff[:3, :3] @ ((np.array(shape) - 1) / 2) + aff[:3, 3]
@@ -212,7 +222,13 @@ INTENSITIES = {
 }
 NOISE_SIGMA, BIAS_STRENGTH, TEXTURE_STRENGTH = 0.02, 0.08, 0.03
 
-def render_sequence(name: str, anat: dict, les: dict, rng, texture, fine) -> np.ndarray:
+def render_sequence(name: str,     # a key of `INTENSITIES`
+                    anat: dict,    # `subject_anatomy`: tissue fractions, template T1, brain mask
+                    les: dict,     # `paint_lesions`: soft lesion, core and oedema maps
+                    rng,           # numpy Generator (bias field, noise, intensity jitter)
+                    texture,       # coarse smooth field shared by the sequences
+                    fine,          # fine smooth field: heterogeneous enhancement
+                   ) -> np.ndarray:
     "One sequence: tissue mixing, oedema, lesion, texture, bias field, Rician noise, skull stripping (float32)."
     csf, gm, wm, rim, core, oed, det = np.array(INTENSITIES[name]) * np.r_[1 + 0.03 * rng.standard_normal(6), 1]
     detail = anat['t1'] - (0.86 * anat['wm'] + 0.65 * anat['gm'] + 0.28 * anat['csf'])  # template T1 minus its own mix
@@ -262,9 +278,7 @@ def write_subject(sub: dict, folder: Path):
 
 # %% ../nbs/01_phantom.ipynb #327c2724
 def _progress(it, total, on):
-    if not on: return it
-    from tqdm import tqdm
-    return tqdm(it, total=total, desc='phantom', unit='subject')
+    return tqdm(it, total=total, desc='phantom', unit='subject') if on else it
 
 def _tmp_name(root: Path) -> Path:
     return root.parent / f'.{root.name}.tmp-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}'
@@ -298,10 +312,10 @@ def make_phantom(root=None, cfg: PhantomConfig | None = None, progress: bool = T
     if marker.is_file():
         meta = json.loads(marker.read_text())
         if meta.get('key') != phantom_key(cfg):
-            raise ValueError(f"{root} holds a phantom of another config ({meta.get('config')}); pick another root")
+            raise ConfigError(f"{root} holds a phantom of another config ({meta.get('config')}); pick another root")
         return root
     if root.exists() and any(root.iterdir()):
-        raise ValueError(f"{root} exists, is not empty and is not a phantom data set (no phantom.json); pick another root")
+        raise ConfigError(f"{root} exists, is not empty and is not a phantom data set (no phantom.json); pick another root")
     root.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(root)                                                  # another process generating it? wait for it
     if marker.is_file(): return make_phantom(root, cfg, progress)
@@ -314,7 +328,7 @@ def make_phantom(root=None, cfg: PhantomConfig | None = None, progress: bool = T
         (tmp / 'phantom.json').write_text(json.dumps(dict(key=phantom_key(cfg), version=GENERATOR_VERSION,
                                                           config=to_dict(cfg)), indent=1))
         if root.exists(): root.rmdir()                                  # an empty folder given as root
-        os.rename(tmp, root)
+        os.rename(tmp, root)                 # fails if another process published first: theirs stays (not atomic_write)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
         if marker.is_file(): return root                                # another process finished first
@@ -336,46 +350,35 @@ def default_root(cfg: DataConfig) -> Path:
     "The data root of `cfg`: `cfg.root` if set, else the cached phantom of `cfg.phantom`."
     if cfg.root:
         p = Path(cfg.root)
-        if not p.is_dir(): raise FileNotFoundError(f"data.root={cfg.root!r} is not a folder")
+        if not p.is_dir(): raise ConfigError(f"data.root={cfg.root!r} is not a folder")
         return p
     return make_phantom(cfg=cfg.phantom, progress=False, _cache_base=cache_dir('phantom', cfg))
 
 # %% ../nbs/01_phantom.ipynb #f7bad8f7
 def load_subject(patient_dir, keys=KEYS) -> tuple[dict[str, np.ndarray], tuple[float, float, float]]:
-    "Volumes of one patient as float32 (D, H, W) arrays (RAS, axes z, y, x) and their spacing in mm."
+    "Volumes of one patient as float32 (D, H, W) arrays (RAS, axes z, y, x; `medgen.core.read_nifti`) and their spacing in mm."
     out, sp = {}, None
-    for k in keys:
-        f = Path(patient_dir) / f'{k}.nii.gz'
-        if not f.is_file(): raise FileNotFoundError(f"missing {f}")
-        img = nib.as_closest_canonical(nib.load(f))
-        out[k] = np.asarray(img.get_fdata(dtype=np.float32)).transpose(2, 1, 0).copy()
-        sp = tuple(float(z) for z in img.header.get_zooms()[:3][::-1])
-    return out, sp
+    for k in keys: out[k], sp, _ = read_nifti(Path(patient_dir) / f'{k}.nii.gz')
+    return out, tuple(float(s) for s in sp)
 
 def lesions(patient_dir) -> list[dict]:
     "Lesions of a phantom patient: centre (voxel, x y z), centre_mm, diameter_mm, bin, and shape parameters."
     return json.loads((Path(patient_dir) / 'lesions.json').read_text())
 
 # %% ../nbs/01_phantom.ipynb #6efd7c19
-def phantom_montage(root, n: int = 2, split: str = 'train', size: float = 2.0, dpi: int = 72):
+def phantom_montage(root,                # phantom data root
+                    n: int = 2,          # patients: those with the largest lesions
+                    split: str = 'train',  # split folder
+                    size: float = 2.0,   # inches per panel
+                    dpi: int = 72,       # resolution
+                    path=None,           # also write the figure there (PNG)
+                   ):
     "Montage (medgen.viewer) of the `n` patients of `split` with the largest lesions, at their largest-tumour slice."
-    from medgen.viewer import montage
     pats = sorted((Path(root) / split).glob('Mets_*'), key=lambda p: -max([l['feret_mm'] for l in lesions(p)] or [0]))
-    return montage({p.name: load_subject(p)[0] for p in pats[:n]}, size=size, dpi=dpi)
+    return montage({p.name: load_subject(p)[0] for p in pats[:n]}, size=size, dpi=dpi, path=path)
 
 # %% ../nbs/01_phantom.ipynb #a7b78067
-def bench_phantom(n: int = 3) -> list[str]:
-    "Seconds per subject to generate (and write) the phantom at the default geometry, measured on `n` subjects."
-    t0 = time.perf_counter(); mni_templates(2); t_load = time.perf_counter() - t0
-    cfg = PhantomConfig(n_train=n, n_val=0, n_test=0)
-    with tempfile.TemporaryDirectory() as d:
-        t0 = time.perf_counter(); make_phantom(Path(d) / 'phantom', cfg, progress=False)
-        per = (time.perf_counter() - t0) / n
-    shape = 'x'.join(map(str, phantom_grid(cfg)[0])); total = PhantomConfig()
-    n_all = total.n_train + total.n_val + total.n_test
-    return [f'phantom generation ({shape} @ {cfg.spacing:g} mm): {per:.2f} s/subject',
-            f'phantom default set ({n_all} subjects): ~{n_all * per + t_load:.0f} s including template loading ({t_load:.1f} s)']
-
+@console_errors('medgen_phantom')
 def main(argv=None):
     "Console script `medgen_phantom`: generate (or reuse) the phantom data set and write a montage PNG."
     p = argparse.ArgumentParser(prog='medgen_phantom', description='Generate the embedded phantom data set (cached) '
@@ -389,6 +392,5 @@ def main(argv=None):
     a = p.parse_args(argv)
     cfg = tiny_config() if a.tiny else PhantomConfig(seed=a.seed, spacing=a.spacing, reference_geometry=a.reference_geometry)
     root = make_phantom(a.root, cfg, progress=True)
-    fig = phantom_montage(root, size=2.5, dpi=80)
-    fig.savefig(a.out)
+    phantom_montage(root, size=2.5, dpi=80, path=a.out)
     print(f'phantom data set: {root}\nmontage: {a.out}')

@@ -5,17 +5,17 @@
 # %% ../nbs/03_spaces.ipynb #7c31dcfa
 from __future__ import annotations
 import functools, math
+from dataclasses import dataclass
 from pathlib import Path
 import torch, torch.nn.functional as F
+from monai.networks.nets import AutoencoderKL
 from .core import *
 
 # %% auto #0
-__all__ = ['SPACE', 'Space', 'PixelSpace', 'space_to_depth', 'depth_to_space', 'SpaceToDepth', 'haar_matrix', 'band_names',
-           'haar', 'ihaar', 'WaveletSpace', 'load_autoencoder', 'LatentSpace', 'build_space']
+__all__ = ['Space', 'PixelSpace', 'space_to_depth', 'depth_to_space', 'SpaceToDepth', 'haar_matrix', 'band_names', 'haar',
+           'ihaar', 'WaveletSpace', 'load_autoencoder', 'LatentSpace', 'LatentConfig', 'build_space']
 
 # %% ../nbs/03_spaces.ipynb #e8d2afcc
-SPACE = Registry('space')
-
 class Space:
     "Pixel space: `encode`/`decode` are the identity. Base class of the other spaces."
     name, scale = 'pixel', 1
@@ -40,7 +40,7 @@ class Space:
         return (c, *[s * self.scale for s in shape[1:]])
     def __repr__(self): return f"{type(self).__name__}(scale={self.scale})"
 
-@SPACE.register('pixel')
+@SPACES.register('pixel')
 class PixelSpace(Space):
     "Diffusion on the image itself."
     def __init__(self, cfg=None): pass
@@ -63,7 +63,7 @@ def depth_to_space(z, f: int = 2):
     return z.reshape(b, c, *[s * f for s in sp])
 
 # %% ../nbs/03_spaces.ipynb #82e3d473
-@SPACE.register('space_to_depth')
+@SPACES.register('space_to_depth')
 class SpaceToDepth(Space):
     "Lossless 2x rearrangement of each spatial dim into channels (2D: x4, 3D: x8 channels)."
     name, scale = 'space_to_depth', 2
@@ -108,7 +108,10 @@ def _batches(x):
         if isinstance(b, dict): b = b.get('image', next(v for v in b.values() if torch.is_tensor(v)))
         yield b
 
-@SPACE.register('wavelet')
+def _check_wavelet(cfg):
+    if cfg.spatial_dims != 3: raise ConfigError("space.name=wavelet is the 3D Haar transform: set spatial_dims=3")
+
+@SPACES.register('wavelet', check=_check_wavelet)
 class WaveletSpace(Space):
     "One-level 3D Haar transform (8 sub-bands at half resolution), each (channel, band) normalised with `fit` statistics."
     name, scale = 'wavelet', 2
@@ -153,9 +156,8 @@ def _ae_downscale(config: dict) -> int:
 
 def load_autoencoder(path, device='cpu'):
     "Frozen MONAI `AutoencoderKL` from a checkpoint file {'config': kwargs, 'model_state_dict': ...}."
-    from monai.networks.nets import AutoencoderKL
     p = Path(path)
-    if not p.is_file(): raise ConfigError(f"latent autoencoder checkpoint {str(p)!r} does not exist (space.latent_checkpoint)")
+    if not p.is_file(): raise ConfigError(f"latent autoencoder checkpoint {str(p)!r} does not exist (space.latent.latent_checkpoint)")
     try: ck = torch.load(p, map_location='cpu', weights_only=True)
     except Exception as e: raise ConfigError(f"latent autoencoder checkpoint {str(p)!r} cannot be read: {e}") from None
     miss = [k for k in ('config', 'model_state_dict') if not isinstance(ck, dict) or k not in ck]
@@ -198,11 +200,25 @@ class LatentSpace(Space):
         return self
     def __repr__(self): return f"LatentSpace(scale={self.scale}, latent_channels={self.latent_channels}, scale_factor={self.scale_factor})"
 
-@SPACE.register('latent')
+@dataclass
+class LatentConfig:
+    "The latent space's own settings (`space.latent.*`)."
+    latent_checkpoint: str = ''  # frozen autoencoder checkpoint {'config', 'model_state_dict'}
+    scale_factor: float = 1.0    # latent multiplier (scale latents to unit variance)
+    cond_pool: str = choice('max', 'area', doc='how a conditioning image is resized to the latent grid (max keeps small lesions)')
+
+def _check_latent(cfg):
+    if not cfg.space.latent.latent_checkpoint:
+        raise ConfigError("space.name=latent needs space.latent.latent_checkpoint (a trained autoencoder checkpoint)")
+    if cfg.space.latent.scale_factor <= 0:
+        raise ConfigError(f"config key 'space.latent.scale_factor': {cfg.space.latent.scale_factor} must be > 0")
+
+@SPACES.register('latent', config=LatentConfig, check=_check_latent)
 def _latent(cfg):
-    return LatentSpace(load_autoencoder(cfg.space.latent_checkpoint), cfg.space.scale_factor, cfg.space.cond_pool)
+    c = cfg.space.latent
+    return LatentSpace(load_autoencoder(c.latent_checkpoint), c.scale_factor, c.cond_pool)
 
 # %% ../nbs/03_spaces.ipynb #cc71f176
 def build_space(cfg: RunConfig) -> Space:
-    "The space named by `cfg.space.name` (see `SPACE`)."
-    return SPACE[cfg.space.name](cfg)
+    "The space named by `cfg.space.name` (see `core.SPACES`)."
+    return SPACES[cfg.space.name](cfg)

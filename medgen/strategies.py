@@ -4,13 +4,15 @@
 
 # %% ../nbs/04_strategies.ipynb #cf85fb54
 from __future__ import annotations
-import dataclasses, math, time
+import dataclasses, math
+from dataclasses import dataclass, fields
 import torch, torch.nn.functional as F
+from monai.networks.schedulers.scheduler import NoiseSchedules
 from .core import *
 
 # %% auto #0
-__all__ = ['STRATEGY', 'euler', 'heun', 'ddim', 'Strategy', 'alphas_cumprod', 'DDPM', 'shift_time', 'RFlow', 'gaussian_denoiser',
-           'build_strategy', 'bin_labels', 'timestep_bins', 'bench_sampler_overhead']
+__all__ = ['euler', 'heun', 'ddim', 'Strategy', 'check_sampler', 'alphas_cumprod', 'DDPMConfig', 'DDPM', 'shift_time',
+           'RFlowConfig', 'RFlow', 'gaussian_denoiser', 'build_strategy', 'bin_labels', 'timestep_bins']
 
 # %% ../nbs/04_strategies.ipynb #153e0fd4
 def _keep(n: int, trajectory) -> set:
@@ -24,7 +26,12 @@ def _tvecs(ts, x, dtype=torch.float32) -> list:
     return [torch.full((x.shape[0],), t, dtype=dtype, device=x.device) for t in ts]
 
 # %% ../nbs/04_strategies.ipynb #3e292779
-def euler(denoise, x, ts, T: float, trajectory=False):
+def euler(denoise,          # velocity model `denoise(x_t, t) -> v`
+          x,                # start: pure noise at ts[0]
+          ts,               # decreasing model-unit times, last = 0
+          T: float,         # num_train_timesteps (model units of t = 1)
+          trajectory=False, # True / k: also return all / k evenly spaced states
+         ):
     "Euler steps over decreasing model-unit times `ts` (last = 0) for a velocity `denoise`: x += (t - t_next)/T · v."
     tv, keep, traj = _tvecs(ts[:-1], x), _keep(len(ts) - 1, trajectory), []
     for i in range(len(ts) - 1):
@@ -32,7 +39,12 @@ def euler(denoise, x, ts, T: float, trajectory=False):
         if i in keep: traj.append(x)
     return x, traj
 
-def heun(denoise, x, ts, T: float, trajectory=False):
+def heun(denoise,          # velocity model `denoise(x_t, t) -> v`
+         x,                # start: pure noise at ts[0]
+         ts,               # decreasing model-unit times, last = 0
+         T: float,         # num_train_timesteps
+         trajectory=False, # True / k: also return all / k evenly spaced states
+        ):
     "Heun (trapezoidal predictor-corrector) steps over `ts`; the final step to t = 0 is an Euler step."
     tv, keep, traj = _tvecs(ts, x), _keep(len(ts) - 1, trajectory), []
     for i in range(len(ts) - 1):
@@ -44,7 +56,14 @@ def heun(denoise, x, ts, T: float, trajectory=False):
     return x, traj
 
 # %% ../nbs/04_strategies.ipynb #b3ab2971
-def ddim(denoise, x, ts, alphas_cumprod, eta: float = 0., generator=None, trajectory=False):
+def ddim(denoise,          # ε model `denoise(x_t, t) -> ε`
+         x,                # start: pure noise at ts[0]
+         ts,               # decreasing integer timesteps
+         alphas_cumprod,   # ᾱ_t of the schedule, [T]
+         eta: float = 0.,  # 0: DDIM (deterministic), 1: ancestral DDPM
+         generator=None,   # RNG of the ancestral noise
+         trajectory=False, # True / k: also return all / k evenly spaced states
+        ):
     "DDIM (eta=0) / ancestral DDPM (eta=1) over decreasing integer timesteps `ts`, ε-prediction `denoise`."
     ab = alphas_cumprod.double().tolist()
     nxt = [ab[t] for t in ts[1:]] + [1.]
@@ -61,17 +80,23 @@ def ddim(denoise, x, ts, alphas_cumprod, eta: float = 0., generator=None, trajec
     return x, traj
 
 # %% ../nbs/04_strategies.ipynb #c1ea9b06
-STRATEGY = Registry('strategy')
-
 def _b(v, x):
     "Broadcast a [B] tensor over the non-batch dims of `x`."
     return v.reshape(-1, *[1] * (x.ndim - 1))
 
+def _names(cls) -> list[str]: return [f.name for f in fields(cls) if not f.metadata.get('pieces') and f.name != 'name']
+
 class Strategy:
-    "Shared parts of DDPM and RFlow; `cfg` is a `StrategyConfig`, keyword arguments override its fields."
-    name, default_sampler = '', ''
+    "Shared parts of DDPM and RFlow; `cfg` is a `StrategyConfig`, keyword arguments override its shared or own fields."
+    name, default_sampler, samplers = '', '', ()
     def __init__(self, cfg: StrategyConfig | None = None, **kw):
-        self.cfg = dataclasses.replace(cfg or StrategyConfig(name=self.name), **kw)
+        cfg = cfg or StrategyConfig(name=self.name)
+        shared, own = _names(StrategyConfig), _names(STRATEGIES.configs[self.name])
+        bad = [k for k in kw if k not in shared + own]
+        if bad: raise TypeError(f"{type(self).__name__}: unknown setting {bad[0]!r}; valid: {', '.join(shared + own)}")
+        piece = dataclasses.replace(cfg.piece(self.name), **{k: v for k, v in kw.items() if k in own})
+        self.cfg = dataclasses.replace(cfg, name=self.name, pieces={**cfg.pieces, self.name: piece},
+                                       **{k: v for k, v in kw.items() if k in shared})
         self.T = self.cfg.num_train_timesteps
     def t_norm(self, t): return t.float() / self.T
     def loss_weight(self, t): return None
@@ -82,21 +107,43 @@ class Strategy:
         return (per if w is None else per * w).mean(), per
     def _sampler(self, sampler):
         s = sampler or self.cfg.sampler
-        return self.default_sampler if s == 'auto' else s
-    def __repr__(self): return f"{type(self).__name__}(T={self.T}, sampler={self._sampler(None)!r})"
+        s = self.default_sampler if s == 'auto' else s
+        if s not in self.samplers: raise ValueError(f"{type(self).__name__} samples with {' or '.join(map(repr, self.samplers))}, not {s!r}")
+        return s
+    def __repr__(self):
+        s = self.cfg.sampler
+        return f"{type(self).__name__}(T={self.T}, sampler={self.default_sampler if s == 'auto' else s!r})"
+
+def check_sampler(cfg: RunConfig):
+    "Registered check of every strategy: `strategy.sampler` is 'auto' or one of the chosen strategy's `samplers`."
+    st = cfg.strategy
+    ok = ('auto',) + STRATEGIES[st.name].samplers
+    if st.sampler not in ok: raise ConfigError(f"strategy.sampler={st.sampler} does not fit strategy.name={st.name}; use one of {', '.join(ok)}")
 
 # %% ../nbs/04_strategies.ipynb #c480395a
 def alphas_cumprod(schedule: str, T: int, beta_start=1e-4, beta_end=2e-2) -> torch.Tensor:
     "ᾱ_t (float32 [T]) of MONAI's 'linear_beta' or 'cosine' noise schedule."
-    from monai.networks.schedulers.scheduler import NoiseSchedules
     if schedule == 'linear': return torch.cumprod(1 - NoiseSchedules['linear_beta'](T, beta_start, beta_end), 0)
     if schedule == 'cosine': return NoiseSchedules['cosine'](T)[2]
-    raise ConfigError(f"config key 'strategy.schedule': {schedule!r} is not one of 'linear', 'cosine'")
+    raise ConfigError(f"config key 'strategy.ddpm.schedule': {schedule!r} is not one of 'linear', 'cosine'")
 
-@STRATEGY.register('ddpm')
+@dataclass
+class DDPMConfig:
+    "DDPM's own settings (`strategy.ddpm.*`)."
+    schedule: str = choice('linear', 'cosine', doc='beta schedule')
+    beta_start: float = 1e-4            # linear schedule: first and last beta
+    beta_end: float = 0.02
+    min_snr_gamma: float = 0.0          # min-SNR loss weighting (0 = off, 5 is usual)
+
+def _check_ddpm(cfg):
+    check_sampler(cfg); c = cfg.strategy.ddpm
+    if not 0 < c.beta_start < c.beta_end < 1:
+        raise ConfigError(f"strategy.ddpm.beta_start={c.beta_start}, beta_end={c.beta_end}: need 0 < beta_start < beta_end < 1")
+
+@STRATEGIES.register('ddpm', config=DDPMConfig, check=_check_ddpm)
 class DDPM(Strategy):
     "ε-prediction with discrete timesteps; ancestral ('ddpm') and DDIM ('ddim') samplers."
-    name, default_sampler = 'ddpm', 'ddim'
+    name, default_sampler, samplers = 'ddpm', 'ddim', ('ddpm', 'ddim')
     def __init__(self, cfg=None, **kw):
         super().__init__(cfg, **kw)
         c = self.cfg
@@ -129,10 +176,15 @@ class DDPM(Strategy):
         if not 1 <= steps <= self.T: raise ValueError(f"DDPM sampling steps must be in [1, {self.T}], got {steps}")
         return [i * self.T // steps for i in range(steps)][::-1]
     @torch.no_grad()
-    def sample(self, denoise, noise, steps=None, sampler=None, trajectory=False, generator=None):
+    def sample(self, denoise,           # `denoise(x_t, t) -> ε`
+               noise,                   # start: pure noise [B, C, *spatial]
+               steps=None,              # sampling steps (default cfg.num_inference_steps)
+               sampler=None,            # 'ddim' | 'ddpm' | 'auto' (default cfg.sampler)
+               trajectory=False,        # True / k: also return all / k evenly spaced states
+               generator=None,          # RNG of the ancestral sampler's noise
+              ):
         "Generate from `noise` with `denoise(x_t, t) -> ε`; returns x0, or (x0, states) when `trajectory`."
         s = self._sampler(sampler)
-        if s not in ('ddpm', 'ddim'): raise ValueError(f"DDPM samples with 'ddpm' or 'ddim', not {s!r}")
         x, traj = ddim(denoise, noise, self.timesteps(steps or self.cfg.num_inference_steps), self.alphas_cumprod,
                        eta=1. if s == 'ddpm' else 0., generator=generator, trajectory=trajectory)
         return (x, traj) if trajectory else x
@@ -142,18 +194,38 @@ def shift_time(t: float | torch.Tensor, r: float):
     "Resolution shift of normalised time(s) `t` by ratio `r`: r·t / (1 + (r-1)·t)."
     return r * t / (1 + (r - 1) * t)
 
-@STRATEGY.register('rflow')
+@dataclass
+class RFlowConfig:
+    "RFlow's own settings (`strategy.rflow.*`)."
+    use_discrete_timesteps: bool = False
+    sample_method: str = choice('logit-normal', 'uniform', doc='training-time density')
+    loc: float = 0.0                    # logit-normal location / scale
+    scale: float = 1.0
+    use_timestep_transform: bool = True  # resolution-dependent timestep shift
+    transform_scale: float = 1.0         # multiplies the shift ratio
+    base_size: int = 32                  # reference side per axis: r = geometric-mean side / base_size
+    base_img_size_numel: int = 0         # deprecated (MONAI's numel reference): > 0 replaces base_size by numel^(1/n)
+
+def _check_rflow(cfg):
+    check_sampler(cfg); c = cfg.strategy.rflow
+    if c.base_size < 1: raise ConfigError(f"config key 'strategy.rflow.base_size': {c.base_size} must be >= 1")
+    if c.base_img_size_numel < 0: raise ConfigError(f"config key 'strategy.rflow.base_img_size_numel': {c.base_img_size_numel} must be >= 0 (0 = use base_size)")
+    if c.transform_scale <= 0: raise ConfigError(f"config key 'strategy.rflow.transform_scale': {c.transform_scale} must be > 0")
+
+# %% ../nbs/04_strategies.ipynb #49a57e91
+@STRATEGIES.register('rflow', config=RFlowConfig, check=_check_rflow)
 class RFlow(Strategy):
     "Rectified flow: x_t = (1-t)x0 + t·noise, target v = x0 - noise; Euler / Heun samplers from t=1 to 0."
-    name, default_sampler = 'rflow', 'euler'
+    name, default_sampler, samplers = 'rflow', 'euler', ('euler', 'heun')
     def ratio(self, shape) -> float:
-        "Timestep-shift ratio for a diffusion tensor of `shape` [B, C, *spatial] (1 = no shift)."
-        c = self.cfg
+        "Timestep-shift ratio for a diffusion tensor of `shape` [B, C, *spatial]: mean side / base side · transform_scale (1 = no shift)."
+        c, n = self.cfg.piece(), len(shape) - 2
         if not c.use_timestep_transform: return 1.
-        return (math.prod(shape[2:]) / c.base_img_size_numel) ** (1 / (len(shape) - 2)) * c.transform_scale
+        base_numel = c.base_img_size_numel or c.base_size ** n          # the reference size, in positions
+        return (math.prod(shape[2:]) / base_numel) ** (1 / n) * c.transform_scale
     def sample_timesteps(self, x0, generator=None):
         "Training times [B] in [0, T] (float; MONAI `RFlowScheduler.sample_timesteps` with the same RNG draws)."
-        c, B = self.cfg, x0.shape[0]
+        c, B = self.cfg.piece(), x0.shape[0]
         if c.sample_method == 'uniform': u = torch.rand((B,), generator=generator, device=x0.device)
         else:
             u = torch.sigmoid(c.loc + c.scale * torch.randn((B,), generator=generator, device=x0.device))
@@ -173,10 +245,16 @@ class RFlow(Strategy):
         if self.cfg.use_discrete_timesteps: ts = [float(round(t)) for t in ts]
         return ts + [0.]
     @torch.no_grad()
-    def sample(self, denoise, noise, steps=None, sampler=None, trajectory=False, generator=None, shift=None):
-        "Generate from `noise` with `denoise(x_t, t) -> v`; returns x0, or (x0, states) when `trajectory` (`shift`: override r)."
+    def sample(self, denoise,           # `denoise(x_t, t) -> v`
+               noise,                   # start: pure noise [B, C, *spatial]
+               steps=None,              # sampling steps (default cfg.num_inference_steps)
+               sampler=None,            # 'euler' | 'heun' | 'auto' (default cfg.sampler)
+               trajectory=False,        # True / k: also return all / k evenly spaced states
+               generator=None,          # unused (the ODE samplers are deterministic); same signature as DDPM
+               shift=None,              # override the resolution-shift ratio r
+              ):
+        "Generate from `noise` with `denoise(x_t, t) -> v`; returns x0, or (x0, states) when `trajectory`."
         s = self._sampler(sampler)
-        if s not in ('euler', 'heun'): raise ValueError(f"RFlow samples with 'euler' or 'heun', not {s!r}")
         ts = self.timesteps(steps or self.cfg.num_inference_steps, noise.shape, shift)
         x, traj = (euler if s == 'euler' else heun)(denoise, noise, ts, self.T, trajectory=trajectory)
         return (x, traj) if trajectory else x
@@ -194,8 +272,8 @@ def gaussian_denoiser(strategy, mu, sigma):
 
 # %% ../nbs/04_strategies.ipynb #092cb6d7
 def build_strategy(cfg: RunConfig) -> Strategy:
-    "The strategy named by `cfg.strategy.name` (see `STRATEGY`), configured by `cfg.strategy`."
-    return STRATEGY[cfg.strategy.name](cfg.strategy)
+    "The strategy named by `cfg.strategy.name` (see `core.STRATEGIES`), configured by `cfg.strategy`."
+    return STRATEGIES[cfg.strategy.name](cfg.strategy)
 
 # %% ../nbs/04_strategies.ipynb #6a09e1c5
 def bin_labels(n: int = 10) -> list[str]:
@@ -208,43 +286,3 @@ def timestep_bins(t_norm, per_sample_loss, n: int = 10) -> dict:
     sums = torch.zeros(n, device=idx.device).index_add_(0, idx, per_sample_loss.detach().float())
     counts = torch.bincount(idx, minlength=n)
     return {k: (sums[i], counts[i]) for i, k in enumerate(bin_labels(n))}
-
-# %% ../nbs/04_strategies.ipynb #a4ee12ea
-def _small_unet(spatial_dims=2):
-    from monai.networks.nets import DiffusionModelUNet
-    return DiffusionModelUNet(spatial_dims=spatial_dims, in_channels=1, out_channels=1, channels=(16, 32),
-                              attention_levels=(False, False), num_res_blocks=1, norm_num_groups=8)
-
-def bench_sampler_overhead(steps: int = 20, batch: int = 4, size: int = 32, repeats: int = 10, device: str = 'auto') -> list[str]:
-    "Wall time of `strategy.sample` ÷ wall time of the same number of bare UNet forwards, per sampler."
-    dev = get_device(device)
-    model = _small_unet().to(dev).eval()
-    x = torch.randn(batch, 1, size, size, device=dev)
-    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
-    def timed(f):
-        sync(); t0 = time.perf_counter(); f(); sync(); return time.perf_counter() - t0
-    lines = []
-    for strat, name in [(RFlow(), 'euler'), (RFlow(), 'heun'), (DDPM(), 'ddim')]:
-        n = 2 * steps - 1 if name == 'heun' else steps
-        t = torch.full((batch,), 500, device=dev, dtype=torch.long if name == 'ddim' else torch.float32)
-        inside = [0.]
-        def denoise(x, t): return model(x, t)
-        def timed_denoise(x, t):                                   # CPU only: time spent inside the network
-            t0 = time.perf_counter(); y = model(x, t); inside[0] += time.perf_counter() - t0; return y
-        def bare():
-            with torch.no_grad():
-                for _ in range(n): model(x, t)
-        run = lambda: strat.sample(denoise, x, steps=steps, sampler=name)
-        run(); bare()                                              # warm-up
-        tb, ts = [], []
-        for i in range(repeats):                                   # alternate the order: no side always goes first
-            if i % 2: ts.append(timed(run)); tb.append(timed(bare))
-            else: tb.append(timed(bare)); ts.append(timed(run))
-        line = f'sampler overhead ({name}, {steps} steps, {n} forwards, {dev.type}): {min(ts) / min(tb):.3f}x'
-        if dev.type == 'cpu':                                      # noise-free view: sampler time / network time, same run
-            own = []
-            for _ in range(3):
-                inside[0] = 0.; tot = timed(lambda: strat.sample(timed_denoise, x, steps=steps, sampler=name)); own.append(tot / inside[0])
-            line += f' (outside/inside network calls: {min(own):.4f}x)'
-        lines.append(line)
-    return lines

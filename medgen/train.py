@@ -4,57 +4,26 @@
 
 # %% ../nbs/10_train.ipynb #cd2ae5e5
 from __future__ import annotations
-import contextlib, json, math, os, random, signal, sys, threading, time, warnings
+import contextlib, itertools, json, math, os, random, signal, sys, threading, time, warnings
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 import numpy as np, torch, torch.distributed as dist
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from torch import nn
+from torch.nn.parallel import DistributedDataParallel
 from torch.optim.lr_scheduler import LinearLR, CosineAnnealingLR, ConstantLR, SequentialLR, ReduceLROnPlateau
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+from torch.utils.data import DataLoader
 from .core import *
+from .data import make_loader
+from .strategies import bin_labels
+from .pipeline import *
+from .callbacks import default_callbacks
 
 # %% auto #0
-__all__ = ['WARMUP_START', 'CKPT_LATEST', 'CKPT_BEST', 'REQUEUE_EXIT_CODE', 'global_randn', 'global_timesteps', 'diffusion_step',
-           'make_optimizer', 'make_scheduler', 'save_checkpoint', 'load_checkpoint', 'rng_state', 'set_rng_state',
-           'isolated_rng', 'init_distributed', 'all_reduce_sum', 'run_group', 'new_run_dir', 'resolve_run', 'Requeue',
-           'stop_on_signals', 'step_bins', 'Trainer', 'montage_figure', 'SampleFigures', 'default_callbacks', 'train',
-           'load_run', 'bench_trainer_step']
-
-# %% ../nbs/10_train.ipynb #7acfcd99
-def _rank_rows(n_local, tr):
-    "Rows of the global batch that belong to this rank (interleaved, like `DistributedSampler`)."
-    return slice(tr.rank, n_local * tr.world, tr.world) if tr.world > 1 else slice(None)
-
-def global_randn(z, gen, tr):
-    "Standard normal noise shaped like `z`, drawn for the global batch from `gen`; this rank's rows."
-    g = torch.randn((z.shape[0] * tr.world,) + tuple(z.shape[1:]), generator=gen, device=z.device, dtype=torch.float32)
-    return g[_rank_rows(z.shape[0], tr)].to(z.dtype)
-
-def global_timesteps(strategy, z, gen, tr):
-    "`strategy.sample_timesteps` for the global batch (no copy of `z`: an expanded view); this rank's rows."
-    zg = z[:1].expand(z.shape[0] * tr.world, *z.shape[1:]) if tr.world > 1 else z
-    return strategy.sample_timesteps(zg, generator=gen)[_rank_rows(z.shape[0], tr)]
-
-# %% ../nbs/10_train.ipynb #718b6c21
-def diffusion_step(tr, batch, gen, train=True) -> dict:
-    "One diffusion step on `batch` (already on device): the loss and what callbacks look at."
-    x0, cond = tr.mode.split(batch)
-    with torch.no_grad():
-        z0 = tr.space.encode(x0)
-        cond = dict(cond)
-        if cond.get('image') is not None: cond['image'] = tr.space.encode_cond(cond['image'])
-    if train and tr.cfg.mode.cond_dropout > 0: cond = tr.drop_cond(cond, tr.cfg.mode.cond_dropout, generator=gen)
-    noise = global_randn(z0, gen, tr)
-    t = global_timesteps(tr.strategy, z0, gen, tr)
-    x_t, target = tr.strategy.pair(z0, noise, t)
-    net = tr.net if train else tr.eval_model
-    with tr.autocast(): pred = net(x_t, t, cond)
-    loss, per = tr.strategy.loss(pred.float(), target.float(), t)
-    return dict(loss=loss, per_sample=per.detach(), t=t, t_norm=tr.strategy.t_norm(t), x0=x0, z0=z0, x_t=x_t,
-                pred=pred.detach(), cond=cond, seg=batch.get('seg'), spacing=batch.get('spacing'))
+__all__ = ['WARMUP_START', 'REQUEUE_EXIT_CODE', 'make_optimizer', 'make_scheduler', 'save_checkpoint', 'init_distributed',
+           'all_reduce_sum', 'run_group', 'new_run_dir', 'resolve_run', 'Requeue', 'stop_on_signals', 'step_bins',
+           'Task', 'DiffusionTask', 'Trainer', 'train']
 
 # %% ../nbs/10_train.ipynb #775c384f
 WARMUP_START = 0.1  # warmup starts at 10 % of train.lr
@@ -75,52 +44,11 @@ def make_scheduler(opt, cfg: RunConfig):
     return sched, plateau
 
 # %% ../nbs/10_train.ipynb #f608a2f3
-def _fsync_dir(d):
-    try:
-        fd = os.open(d, os.O_RDONLY)
-        try: os.fsync(fd)
-        finally: os.close(fd)
-    except OSError: pass
-
 def save_checkpoint(state: dict, path) -> Path:
-    "Write `state` to `path` atomically (temp file in the same dir + fsync + rename)."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    with open(tmp, 'wb') as f:
-        torch.save(state, f); f.flush(); os.fsync(f.fileno())
-    if os.environ.get('MEDGEN_TEST_SAVE_PAUSE'): time.sleep(float(os.environ['MEDGEN_TEST_SAVE_PAUSE']))
-    os.replace(tmp, path); _fsync_dir(path.parent)
-    return path
-
-def load_checkpoint(path, map_location='cpu') -> dict:
-    "Load a checkpoint written by `save_checkpoint` (plain data only: `weights_only=True`)."
-    path = Path(path)
-    if path.is_dir(): path = path / 'checkpoint_latest.pt'
-    if not path.is_file(): raise FileNotFoundError(f"no checkpoint at {str(path)!r}")
-    return torch.load(path, map_location=map_location, weights_only=True)
-
-# %% ../nbs/10_train.ipynb #93018bff
-def rng_state() -> dict:
-    "torch (cpu, cuda), numpy and python RNG states as plain data."
-    k, key, pos, has_g, cached = np.random.get_state()
-    return dict(torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
-                numpy=dict(key=torch.from_numpy(key.astype(np.int64)), pos=int(pos), has_gauss=int(has_g), cached=float(cached)),
-                python=[random.getstate()[0], list(random.getstate()[1]), random.getstate()[2]])
-
-def set_rng_state(s: dict):
-    "Restore what `rng_state` returned."
-    torch.set_rng_state(s['torch'])
-    if s['cuda'] and torch.cuda.is_available():   # a checkpoint of a 4-GPU job may resume on fewer GPUs
-        for i, st in enumerate(s['cuda'][:torch.cuda.device_count()]): torch.cuda.set_rng_state(st, i)
-    n = s['numpy']; np.random.set_state(('MT19937', n['key'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['cached']))
-    v, st, g = s['python']; random.setstate((v, tuple(st), g))
-
-@contextlib.contextmanager
-def isolated_rng():
-    "Run a block without consuming any global RNG (torch cpu/cuda, numpy, python): states are restored after it."
-    s = rng_state()
-    try: yield
-    finally: set_rng_state(s)
+    "Write `state` to `path` atomically (`atomic_write`: temp file in the same dir, fsync, rename)."
+    with atomic_write(path) as tmp:
+        with open(tmp, 'wb') as f: torch.save(state, f)
+    return Path(path)
 
 # %% ../nbs/10_train.ipynb #64e3ba57
 def init_distributed(cfg: RunConfig) -> tuple[int, int, torch.device]:
@@ -141,8 +69,6 @@ def all_reduce_sum(t: torch.Tensor) -> torch.Tensor:
     return t
 
 # %% ../nbs/10_train.ipynb #2e100cc9
-CKPT_LATEST, CKPT_BEST = 'checkpoint_latest.pt', 'checkpoint_best.pt'
-
 def run_group(cfg: RunConfig) -> Path:
     "runs/<kind>_<d>d/<mode>: where the runs of this config live."
     return Path(cfg.runs_dir) / f'{cfg.kind}_{cfg.spatial_dims}d' / cfg.mode.name
@@ -192,9 +118,7 @@ def _to_device(batch: dict, device) -> dict:
     nb = device.type == 'cuda'
     return {k: (v.to(device, non_blocking=nb) if torch.is_tensor(v) else v) for k, v in batch.items()}
 
-def _take(batch: dict, n: int) -> dict:
-    "First `n` samples of every tensor/list in `batch`."
-    return {k: (v[:n] if torch.is_tensor(v) or isinstance(v, (list, tuple)) else v) for k, v in batch.items()}
+def _batch_size(batch: dict) -> int: return next(len(v) for v in batch.values() if torch.is_tensor(v))
 
 def _set_epoch(loader, epoch):
     for s in (getattr(loader, 'sampler', None), getattr(loader, 'batch_sampler', None)):
@@ -203,9 +127,7 @@ def _set_epoch(loader, epoch):
 def _skip_batches(loader, k):
     "An iterator over `loader`'s batches after the first `k`, without loading those (needs a seeded sampler)."
     if k == 0: return iter(loader)
-    if getattr(loader, 'batch_sampler', None) is None:
-        import itertools; return itertools.islice(iter(loader), k, None)
-    from torch.utils.data import DataLoader
+    if getattr(loader, 'batch_sampler', None) is None: return itertools.islice(iter(loader), k, None)
     with isolated_rng():
         rest = list(loader.batch_sampler)[k:]
         return iter(DataLoader(loader.dataset, batch_sampler=rest, num_workers=loader.num_workers,
@@ -217,15 +139,6 @@ class _Loaders(dict):
     def __init__(self, make): super().__init__(); self.make = make
     def __missing__(self, split): self[split] = v = self.make(split); return v
 
-def _build(cfg, what, *args):
-    "The registry builder of piece `what` (imported late: the pieces are separate chapters)."
-    import importlib
-    mod, fn = dict(mode=('medgen.modes', 'build_mode'), space=('medgen.spaces', 'build_space'),
-                   strategy=('medgen.strategies', 'build_strategy'), model=('medgen.models', 'build_model'))[what]
-    return getattr(importlib.import_module(mod), fn)(cfg, *args)
-
-from .strategies import bin_labels  # the bin names (one definition)
-
 def step_bins(t_norms: list, losses: list, n: int = 10) -> torch.Tensor:
     "[steps, n, 2] per-step (loss sum, count) in `n` bins of normalised time (as `strategies.timestep_bins`), float64."
     t, per, k = torch.cat(t_norms).double(), torch.cat(losses).double(), len(t_norms)
@@ -235,20 +148,101 @@ def step_bins(t_norms: list, losses: list, n: int = 10) -> torch.Tensor:
     out[:, 0].index_add_(0, idx, per); out[:, 1].index_add_(0, idx, torch.ones_like(per))
     return out.view(k, n, 2)
 
-def _outputs(mode, x, cond):
-    "mode.outputs(x), naming pooled outputs by the batch's mode id."
-    return mode.outputs(x, mode_id=cond['mode_id']) if cond.get('mode_id') is not None else mode.outputs(x)
+# %% ../nbs/10_train.ipynb #c9ad2014
+class Task:
+    "What a run trains; subclass it and register it in `TASKS` (the config's `kind`). The loop calls the methods below."
+    loss_name = 'Total'                 # the main loss is logged as Loss/<loss_name>_train|_val (and Loss/Total_*)
+    mode = None                         # what callbacks ask about targets and conditions (a `Mode`), when there is one
+    def __init__(self, tr, **pieces): self.cfg = tr.cfg
+    @property
+    def data_kwargs(self) -> dict:
+        "Arguments of `medgen.data.make_loader` for this task's batches."
+        return self.mode.data_kwargs if self.mode is not None else {}
+    def modules(self) -> list[nn.Module]: return []          # switched between train() and eval() by the loop
+    def prepare(self, tr): pass                              # a new run, before its first step (fit data statistics)
+    def train_step(self, tr, batch: dict, generator) -> dict: raise NotImplementedError
+    def validation_step(self, tr, batch: dict, generator) -> dict: raise NotImplementedError
+    def epoch_end(self, tr, metric: float | None): pass      # step the schedulers (metric: for reduce-on-plateau)
+    def lrs(self) -> dict: return {}                          # {'LR/<name>': learning rate} logged per epoch
+    def sample(self, batch: dict, n: int | None = None, **kw): raise NotImplementedError(f"task {type(self).__name__} draws no samples")
+    def state_dict(self) -> dict: return {}
+    def load_state_dict(self, sd: dict): pass
 
-def _models_fn(name):
-    import importlib
-    return getattr(importlib.import_module('medgen.models'), name)
+# %% ../nbs/10_train.ipynb #b71ff64a
+def _take(batch: dict, n: int) -> dict:
+    "First `n` samples of every tensor/list in `batch`."
+    return {k: (v[:n] if torch.is_tensor(v) or isinstance(v, (list, tuple)) else v) for k, v in batch.items()}
+
+@TASKS.register('diffusion')
+class DiffusionTask(Task):
+    "Denoising diffusion of the config's mode × space × strategy × model; `pieces` (mode=, space=, ...) replace built ones."
+    loss_name = 'MSE'
+    def __init__(self, tr, **pieces):
+        super().__init__(tr)
+        self.pipe = Pipeline.from_config(tr.cfg, tr.device, **pieces)
+        self.mode, self.autocast = self.pipe.mode, tr.autocast
+        self.opt = make_optimizer(self.pipe.model, tr.cfg)
+        self.sched, self.plateau = make_scheduler(self.opt, tr.cfg)
+        self.net = tr.wrap(self.pipe.model)
+    def modules(self): return [self.pipe.model, self.pipe.sampling_model]
+    def train_step(self, tr, batch, generator):
+        out = self.pipe.loss(batch, generator, train=True, net=self.net, rank=tr.rank, world=tr.world, autocast=tr.autocast)
+        tr.optimize(out['loss'], self.opt)
+        self.pipe.update_ema()
+        return out
+    def validation_step(self, tr, batch, generator):
+        out = self.pipe.loss(batch, generator, train=False, rank=tr.rank, world=tr.world, autocast=tr.autocast)
+        out['x0_hat'] = self.pipe.predict_x0(out)
+        out['terms'] = {'L1': (out['x0_hat'] - out['x0']).abs().mean()}
+        return out
+    def epoch_end(self, tr, metric):
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', UserWarning)
+            self.sched.step()
+            if self.plateau is not None and tr.epoch + 1 >= tr.cfg.train.warmup_epochs and metric is not None: self.plateau.step(metric)
+    def lrs(self): return {'LR/Generator': self.opt.param_groups[0]['lr']}
+    def sample(self, batch, n=None, steps=None, trajectory=False, seed=None):  # batch, first n, steps, trajectory, seed: as `Pipeline.sample`
+        "Samples conditioned on `batch` (first `n`), seeded by the run's seed + 1 unless `seed`."
+        return self.pipe.sample(_take(batch, n) if n else batch, seed=self.cfg.seed + 1 if seed is None else seed,
+                                steps=steps, trajectory=trajectory, autocast=self.autocast)
+
+# %% ../nbs/10_train.ipynb #c6c4831f
+@patch
+def prepare(self: DiffusionTask, tr):
+    "Fit data-dependent space statistics (e.g. wavelet sub-bands) on the first training batch; rank 0's win."
+    with isolated_rng(), torch.no_grad():
+        _set_epoch(tr.loaders['train'], 0)
+        x0, _ = self.pipe.mode.split(_to_device(next(iter(tr.loaders['train'])), tr.device))
+        self.pipe.space.fit(x0)
+    sd = self.pipe.space.state_dict()
+    if tr.world > 1 and sd:
+        sd = {k: (v.to(tr.device).clone() if torch.is_tensor(v) else v) for k, v in sd.items()}
+        for v in sd.values():
+            if torch.is_tensor(v): dist.broadcast(v, 0)
+        self.pipe.space.load_state_dict(sd)
+
+@patch
+def state_dict(self: DiffusionTask) -> dict:
+    p = self.pipe
+    return dict(model_state_dict=p.model.state_dict(), optimizer_state_dict=self.opt.state_dict(),
+                scheduler_state_dict=self.sched.state_dict(), plateau_state_dict=self.plateau.state_dict() if self.plateau else None,
+                ema_state_dict=p.ema.state_dict() if p.ema is not None else None, space_state_dict=p.space.state_dict())
+
+@patch
+def load_state_dict(self: DiffusionTask, ck: dict):
+    p = self.pipe
+    p.model.load_state_dict(ck['model_state_dict'])
+    self.opt.load_state_dict(ck['optimizer_state_dict']); self.sched.load_state_dict(ck['scheduler_state_dict'])
+    if self.plateau and ck.get('plateau_state_dict'): self.plateau.load_state_dict(ck['plateau_state_dict'])
+    if p.ema is not None and ck.get('ema_state_dict'): p.ema.load_state_dict(ck['ema_state_dict'])
+    if ck.get('space_state_dict'): p.space.load_state_dict(ck['space_state_dict'])
 
 # %% ../nbs/10_train.ipynb #e2034cba
 class Trainer:
-    "One training run: the pieces, optimiser, EMA, loaders, run dir and loop state (see the callback protocol above)."
-    def __init__(self, cfg: RunConfig, callbacks=(), *, mode=None, space=None, strategy=None, model=None,
-                 loaders=None, step=diffusion_step, drop_cond=None, guided=None):
-        self.cfg, self.callbacks, self.step_fn = cfg, list(callbacks), step
+    "One training run: the task, loaders, run dir, loop state and callbacks (see `medgen.callbacks` for the protocol)."
+    def __init__(self, cfg: RunConfig, callbacks=(), *, task=None, loaders=None, **pieces):
+        # task: a `Task` class (default `TASKS[cfg.kind]`); loaders: {'train'|'val'|'test': iterable of batches}; pieces: for the task
+        self.cfg, self.callbacks = cfg, list(callbacks)
         self._own_pg = int(os.environ.get('WORLD_SIZE', '1')) > 1 and not dist.is_initialized()
         self.rank, self.world, self.device = init_distributed(cfg)
         self.is_main = self.rank == 0
@@ -257,63 +251,35 @@ class Trainer:
             obj = [str(run_dir), str(ckpt) if ckpt else '']; dist.broadcast_object_list(obj, src=0)
             run_dir, ckpt = Path(obj[0]), (Path(obj[1]) if obj[1] else None)
         self.run_dir = run_dir
-        seed_everything(cfg.seed)
-        self.mode = mode if mode is not None else _build(cfg, 'mode')
-        self.space = space if space is not None else _build(cfg, 'space')
-        if hasattr(self.space, 'to'): self.space.to(self.device)
-        self.strategy = strategy if strategy is not None else _build(cfg, 'strategy')
-        self.model = (model if model is not None else _build(cfg, 'model', self.mode, self.space)).to(self.device)
-        self.drop_cond = drop_cond or (lambda *a, **k: _models_fn('drop_cond')(*a, **k))
-        self.guided = guided or (lambda *a, **k: _models_fn('guided')(*a, **k))
-        self.loaders = loaders if loaders is not None else _Loaders(self._make_loader)
-        self.opt = make_optimizer(self.model, cfg)
-        self.sched, self.plateau = make_scheduler(self.opt, cfg)
-        d = cfg.train.ema_decay
-        self.ema = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(d), use_buffers=True) if d > 0 else None
-        self.net = self.model
-        if self.world > 1:
-            from torch.nn.parallel import DistributedDataParallel as DDP
-            self.net = DDP(self.model, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
-        if cfg.train.compile: self.net = torch.compile(self.net)
         self.amp = self.device.type == 'cuda' and cfg.train.precision == 'bf16'
+        seed_everything(cfg.seed)
+        self.task = (task or TASKS[cfg.kind])(self, **pieces)
+        self.loaders = loaders if loaders is not None else _Loaders(
+            lambda split: make_loader(cfg, {'test': 'test_new'}.get(split, split), **self.task.data_kwargs))
         self.gen = torch.Generator(self.device).manual_seed(cfg.seed)   # training noise/timesteps (same on all ranks)
         self.epoch = self.batch_in_epoch = self.step = self.bad_epochs = 0
         self.best, self.history, self.status, self.should_stop = float('inf'), [], 'running', False
-        self.writer, self._flag = None, {}
+        self.writer, self.metric, self.improved, self._flag = None, None, False, {}
         self._reset_acc()
         if ckpt is not None: self.load_state_dict(load_checkpoint(ckpt, map_location='cpu'))
-        else: self._fit_space()
+        else: self.task.prepare(self)
         self.resumed_from = ckpt
 
-    def _make_loader(self, split):
-        from medgen.data import make_loader
-        return make_loader(self.cfg, {'test': 'test_new'}.get(split, split), **self.mode.data_kwargs)
-
     @property
-    def eval_model(self) -> nn.Module:
-        "The weights used for validation and sampling: EMA when on, else the model."
-        return self.ema.module if self.ema is not None else self.model
-
+    def mode(self): return self.task.mode
     def autocast(self):
         return torch.autocast('cuda', dtype=torch.bfloat16) if self.amp else contextlib.nullcontext()
-
+    def wrap(self, module: nn.Module) -> nn.Module:
+        "`module` as the step should call it: in DistributedDataParallel when several processes train, compiled with `train.compile`."
+        if self.world > 1: module = DistributedDataParallel(module, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
+        return torch.compile(module) if self.cfg.train.compile else module
+    def sample(self, batch: dict, n: int | None = None, **kw):
+        "The task's samples conditioned on `batch` (see `DiffusionTask.sample`)."
+        return self.task.sample(batch, n=n, **kw)
     def _call(self, name, *args):
         for cb in self.callbacks:
             f = getattr(cb, name, None)
             if f is not None: f(self, *args)
-
-    def _fit_space(self):
-        "Fit data-dependent space statistics (e.g. wavelet sub-bands) on the first training batch; rank 0's win."
-        if not hasattr(self.space, 'fit'): return
-        with isolated_rng(), torch.no_grad():
-            _set_epoch(self.loaders['train'], 0)
-            x0, _ = self.mode.split(_to_device(next(iter(self.loaders['train'])), self.device))
-            self.space.fit(x0)
-        if self.world > 1 and hasattr(self.space, 'state_dict'):
-            sd = {k: (v.to(self.device).clone() if torch.is_tensor(v) else v) for k, v in self.space.state_dict().items()}
-            for v in sd.values():
-                if torch.is_tensor(v): dist.broadcast(v, 0)
-            self.space.load_state_dict(sd)
 
 # %% ../nbs/10_train.ipynb #6e6125a3
 @patch
@@ -322,20 +288,23 @@ def _reset_acc(self: Trainer):
     self._win = dict(loss=[], gn=[], t=[], per=[], terms=[], step0=self.step)
 
 @patch
-def train_step(self: Trainer, batch: dict) -> dict:
-    "One optimisation step on `batch`; returns the step's `out` dict."
-    batch = _to_device(batch, self.device)
-    out = self.step_fn(self, batch, self.gen, True)
-    self.opt.zero_grad(set_to_none=True)
-    out['loss'].backward()
-    clip, params = self.cfg.train.grad_clip, self.opt.param_groups[0]['params']
+def optimize(self: Trainer, loss: torch.Tensor, opt: torch.optim.Optimizer, record: bool = True):
+    "Backward `loss`, clip to `train.grad_clip`, step `opt`; the gradient norm is kept for the logs when `record`."
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    clip, params = self.cfg.train.grad_clip, [p for g in opt.param_groups for p in g['params']]
     if clip > 0: gn = nn.utils.clip_grad_norm_(params, clip)
     elif self.cfg.logging.grad_norm: gn = nn.utils.get_total_norm([p.grad for p in params if p.grad is not None])
     else: gn = None
-    self.opt.step()
-    if self.ema is not None: self.ema.update_parameters(self.model)
+    opt.step()
+    if record and gn is not None and self.cfg.logging.grad_norm: self._win['gn'].append(gn)
+    return gn
+
+@patch
+def train_step(self: Trainer, batch: dict) -> dict:
+    "One step of the task on `batch`; returns the task's `out` dict."
+    out = self.task.train_step(self, _to_device(batch, self.device), self.gen)
     w = self._win; w['loss'].append(out['loss'].detach())
-    if gn is not None and self.cfg.logging.grad_norm: w['gn'].append(gn)
     if self.cfg.logging.timestep_losses and out.get('t_norm') is not None: w['t'].append(out['t_norm'].detach()); w['per'].append(out['per_sample'])
     if out.get('terms'): w['terms'].append({k: v.detach() for k, v in out['terms'].items()})
     self.step += 1
@@ -399,12 +368,12 @@ def train_epoch(self: Trainer) -> dict:
     "Train the rest of epoch `self.epoch`; returns its logs (train losses, LR, grad norms, timestep bins)."
     loader = self.loaders['train']; _set_epoch(loader, self.epoch)
     n = min(len(loader), self.cfg.train.max_steps_per_epoch or len(loader))
-    self.model.train()
+    for m in self.task.modules(): m.train()
     every = max(self.cfg.logging.log_every, 1)
     bar = tqdm(total=n, initial=self.batch_in_epoch, desc=f'epoch {self.epoch + 1}/{self.cfg.train.epochs}',
                disable=not (self.is_main and self.cfg.logging.progress), leave=False, dynamic_ncols=True)
     it = _skip_batches(loader, self.batch_in_epoch)
-    lr = self.opt.param_groups[0]['lr']
+    lrs = self.task.lrs()
     try:
         while self.batch_in_epoch < n:
             batch = next(it)
@@ -421,7 +390,7 @@ def train_epoch(self: Trainer) -> dict:
     a, logs = self.acc, {}
     if self.is_main:
         loss = a['loss'] / max(a['n'], 1)
-        logs = {'Loss/MSE_train': loss, 'Loss/Total_train': loss, 'LR/Generator': lr}
+        logs = {f'Loss/{self.task.loss_name}_train': loss, 'Loss/Total_train': loss, **lrs}
         if a['gn_n']: logs.update({'training/grad_norm_avg': a['gn_sum'] / a['gn_n'], 'training/grad_norm_max': a['gn_max']})
         logs.update({f'Timestep/{k}': s / c for k, (s, c) in sorted(a['bins'].items()) if c > 0})
         logs.update({f'Loss/{k}_train': s / c for k, (s, c) in a['terms'].items() if c > 0})
@@ -445,56 +414,42 @@ def _requeue(self: Trainer):
 # %% ../nbs/10_train.ipynb #b3234d27
 @patch
 def validate(self: Trainer) -> dict:
-    "Validation losses with the EMA weights; own generator seeded by (seed, epoch); global RNG untouched."
-    loader = self.loaders['val']
+    "Validation losses of the task (e.g. with EMA weights); own generator seeded by (seed, epoch); global RNG untouched."
+    loader, mods = self.loaders['val'], self.task.modules()
     gen = torch.Generator(self.device).manual_seed(self.cfg.seed * 100003 + self.epoch)
-    m = self.eval_model; was = m.training; m.eval()
-    tot = torch.zeros(3, dtype=torch.float64, device=self.device)   # loss·B, L1·B, B
-    terms = {}                                                      # extra loss terms of the step (compression)
+    was = [m.training for m in mods]
+    for m in mods: m.eval()
+    tot = torch.zeros(2, dtype=torch.float64, device=self.device)   # loss·B, B
+    terms = {}                                                      # named loss parts of the step, ·B
     with isolated_rng(), torch.no_grad():
         for i, batch in enumerate(loader):
             if self.cfg.train.max_val_steps and i >= self.cfg.train.max_val_steps: break
             batch = _to_device(batch, self.device)
-            out = self.step_fn(self, batch, gen, False)
-            b = out['x0'].shape[0]
-            if hasattr(self.strategy, 'predict_x0'):
-                z = self.strategy.predict_x0(out['x_t'], out['pred'].float(), out['t'])
-                out['x0_hat'] = self.space.decode(z)
-                tot[1] += (out['x0_hat'] - out['x0']).abs().mean().double() * b
-            tot[0] += out['loss'].detach().double() * b; tot[2] += b
+            out = self.task.validation_step(self, batch, gen)
+            b = _batch_size(batch)
+            tot[0] += out['loss'].detach().double() * b; tot[1] += b
             for k, v in (out.get('terms') or {}).items(): terms[k] = terms.get(k, 0.) + v.detach().double() * b
             self._call('on_validation_batch', batch, out)
         all_reduce_sum(tot)
-        n = max(float(tot[2]), 1.)
-        logs = {'Loss/MSE_val': float(tot[0]) / n, 'Loss/Total_val': float(tot[0]) / n}
-        if hasattr(self.strategy, 'predict_x0'): logs['Loss/L1_val'] = float(tot[1]) / n
+        n = max(float(tot[1]), 1.)
+        loss = float(tot[0]) / n
+        logs = {f'Loss/{self.task.loss_name}_val': loss, 'Loss/Total_val': loss}
         for k in sorted(terms): logs[f'Loss/{k}_val'] = float(all_reduce_sum(terms[k].reshape(1))) / n
         self._call('on_validation_end', logs)
-    m.train(was)
+    for m, w in zip(mods, was): m.train(w)
     return logs
 
 # %% ../nbs/10_train.ipynb #cacfc817
 @patch
 def state_dict(self: Trainer) -> dict:
     a = self.acc
-    return dict(format=1, model_state_dict=self.model.state_dict(), optimizer_state_dict=self.opt.state_dict(),
-                scheduler_state_dict=self.sched.state_dict(),
-                plateau_state_dict=self.plateau.state_dict() if self.plateau else None,
-                ema_state_dict=self.ema.state_dict() if self.ema is not None else None,
-                space_state_dict=self.space.state_dict() if hasattr(self.space, 'state_dict') else {},
-                epoch=self.epoch, batch_in_epoch=self.batch_in_epoch, step=self.step, best=self.best,
-                bad_epochs=self.bad_epochs, gen_state=self.gen.get_state().cpu(), rng=rng_state(),
-                acc=dict(a, bins={k: list(v) for k, v in a['bins'].items()}), history=list(self.history),
-                config=to_dict(self.cfg))
+    return dict(format=1, **self.task.state_dict(), epoch=self.epoch, batch_in_epoch=self.batch_in_epoch, step=self.step,
+                best=self.best, bad_epochs=self.bad_epochs, gen_state=self.gen.get_state().cpu(), rng=rng_state(),
+                acc=dict(a, bins={k: list(v) for k, v in a['bins'].items()}), history=list(self.history), config=to_dict(self.cfg))
 
 @patch
 def load_state_dict(self: Trainer, ck: dict):
-    self.model.load_state_dict(ck['model_state_dict'])
-    self.opt.load_state_dict(ck['optimizer_state_dict'])
-    self.sched.load_state_dict(ck['scheduler_state_dict'])
-    if self.plateau and ck.get('plateau_state_dict'): self.plateau.load_state_dict(ck['plateau_state_dict'])
-    if self.ema is not None and ck.get('ema_state_dict'): self.ema.load_state_dict(ck['ema_state_dict'])
-    if ck.get('space_state_dict') and hasattr(self.space, 'load_state_dict'): self.space.load_state_dict(ck['space_state_dict'])
+    self.task.load_state_dict(ck)
     for k in ('epoch', 'batch_in_epoch', 'step', 'best', 'bad_epochs'): setattr(self, k, ck[k])
     self.history = list(ck.get('history', []))
     self.gen.set_state(ck['gen_state']); set_rng_state(ck['rng'])
@@ -515,51 +470,38 @@ def write_metadata(self: Trainer):
     meta = dict(trainer=c.kind, kind=c.kind, mode=c.mode.name, space=c.space.name, strategy=c.strategy.name,
                 model=c.model.name, spatial_dims=c.spatial_dims, name=c.name, status=self.status,
                 epoch=self.epoch, epochs=c.train.epochs, step=self.step, best_val_loss=self.best if math.isfinite(self.best) else None,
-                n_params=sum(p.numel() for p in self.model.parameters()), world_size=self.world,
-                device=str(self.device), torch=torch.__version__, updated=datetime.now().isoformat(timespec='seconds'),
-                history=self.history)
-    p = self.run_dir / 'metadata.json'; tmp = p.with_suffix('.json.tmp')
-    tmp.write_text(json.dumps(meta, indent=1, default=float)); os.replace(tmp, p)
+                n_params=sum(p.numel() for p in self.task.modules()[0].parameters()) if self.task.modules() else 0,
+                world_size=self.world, device=str(self.device), torch=torch.__version__,
+                updated=datetime.now().isoformat(timespec='seconds'), history=self.history)
+    with atomic_write(self.run_dir / 'metadata.json') as tmp: tmp.write_text(json.dumps(meta, indent=1, default=float))
 
 @patch
 def _open_run(self: Trainer):
-    "Create the run dir (config.yaml, samples/, tensorboard/) on rank 0; drop temp files of an interrupted save."
+    "Create the run dir (config.yaml, samples/) on rank 0; drop temp files of an interrupted save."
     if not self.is_main: return
     (self.run_dir / 'samples').mkdir(parents=True, exist_ok=True)
     for t in self.run_dir.glob('.*.tmp'): t.unlink()
     save_config(self.cfg, self.run_dir / 'config.yaml')
-    from torch.utils.tensorboard import SummaryWriter
-    self.writer = SummaryWriter(str(self.run_dir / 'tensorboard'), purge_step=self.epoch if self.resumed_from else None)
     self.write_metadata()
 
 # %% ../nbs/10_train.ipynb #37a2bbba
 @patch
 def end_epoch(self: Trainer, logs: dict):
-    "After an epoch: schedulers, best/early stopping, checkpoints, callbacks, TensorBoard, metadata."
-    tc, e = self.cfg.train, self.epoch
+    "After an epoch: the task's schedulers, callbacks (metrics, figures, checkpoint choice, early stop, TensorBoard), checkpoints, metadata."
     metric = logs.get('Loss/Total_val', logs.get('Loss/Total_train'))
     if self.world > 1:
         m = torch.tensor([metric if metric is not None else float('nan')], device=self.device); dist.broadcast(m, 0)
         metric = float(m)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', UserWarning)
-        self.sched.step()
-        if self.plateau is not None and e + 1 >= tc.warmup_epochs and metric is not None: self.plateau.step(metric)
-    improved = metric is not None and metric < self.best
-    if improved: self.best, self.bad_epochs = metric, 0
-    else: self.bad_epochs += 1
-    self.epoch, self.batch_in_epoch = e + 1, 0
+    self.metric, self.improved = metric, False
+    self.task.epoch_end(self, metric)
+    e, self.epoch, self.batch_in_epoch = self.epoch, self.epoch + 1, 0
+    self._call('on_epoch_end', logs)
+    self._call('after_epoch', logs)
     self.history.append(dict(epoch=e, **{k: float(v) for k, v in logs.items()}))
     self._reset_acc()
     state = self.state_dict() if self.is_main else None
     self.save(CKPT_LATEST, state)
-    if improved: self.save(CKPT_BEST, state)
-    self._call('on_epoch_end', logs)
-    if self.writer is not None:
-        for k, v in logs.items(): self.writer.add_scalar(k, v, e)
-        self.writer.flush()
-    if tc.early_stopping_patience and self.bad_epochs >= tc.early_stopping_patience:
-        self.should_stop, self.status = True, 'early_stopped'
+    if self.improved: self.save(CKPT_BEST, state)
     self.write_metadata()
 
 @patch
@@ -585,146 +527,12 @@ def fit(self: Trainer) -> Path:
         self.status = 'failed'; raise
     finally:
         self.write_metadata()
-        if self.writer is not None: self.writer.close()
+        self._call('after_fit')
         if self._own_pg and dist.is_initialized(): dist.destroy_process_group()
     return self.run_dir
 
-# %% ../nbs/10_train.ipynb #56721fb5
-@patch
-@torch.no_grad()
-def generate(self: Trainer, batch: dict, n: int | None = None, steps: int | None = None, trajectory: bool = False,
-             generator: torch.Generator | None = None):
-    "Samples conditioned on `batch` -> {key: [n,1,*sp]} (and, with `trajectory`, the decoded intermediate states)."
-    batch = _to_device(_take(batch, n) if n else batch, self.device)
-    m = self.eval_model; was = m.training; m.eval()
-    with isolated_rng():
-        x0, cond = self.mode.split(batch); cond = dict(cond)
-        if cond.get('image') is not None: cond['image'] = self.space.encode_cond(cond['image'])
-        g = generator or torch.Generator(self.device).manual_seed(self.cfg.seed + 1)
-        noise = torch.randn((x0.shape[0],) + tuple(self.space.shape(tuple(x0.shape[1:]))), generator=g, device=self.device)
-        denoise = self.guided(m, cond, self.cfg.strategy.guidance_scale)
-        with self.autocast(): res = self.strategy.sample(denoise, noise, steps=steps, trajectory=trajectory)
-    m.train(was)
-    if not trajectory: return _outputs(self.mode, self.space.decode(res.float()), cond)
-    z, traj = res
-    return _outputs(self.mode, self.space.decode(z.float()), cond), [self.space.decode(s.float()) for s in traj]
-
-# %% ../nbs/10_train.ipynb #c580eded
-def _mid(x: torch.Tensor) -> np.ndarray:
-    "[C,*sp] -> 2D image (middle axial slice of 3D), first channel."
-    x = x[0] if x.ndim > 2 else x
-    return (x[x.shape[0] // 2] if x.ndim == 3 else x).float().cpu().numpy()
-
-def montage_figure(images: dict, title=''):
-    "Figure with one row per key of `images` ({key: [n,1,*sp]}) and one column per sample."
-    import matplotlib; import matplotlib.pyplot as plt
-    keys = list(images); n = images[keys[0]].shape[0]
-    fig, axs = plt.subplots(len(keys), n, figsize=(1.2 * n, 1.2 * len(keys)), dpi=80, squeeze=False)
-    for r, k in enumerate(keys):
-        for c in range(n):
-            axs[r, c].imshow(_mid(images[k][c]), cmap='gray', vmin=0, vmax=1); axs[r, c].axis('off')
-        axs[r, 0].set_title(k, fontsize=7, loc='left')
-    if title: fig.suptitle(title, fontsize=8)
-    fig.tight_layout()
-    return fig
-
-class SampleFigures:
-    "Callback: `Generated_Images` + samples/epoch_XXXX.png every `train.figure_interval` epochs and at the end (0 = never); `denoising_trajectory`."
-    def __init__(self): self.batch, self.last = None, -1
-    def _draw(self, tr):
-        if not tr.is_main or tr.writer is None or tr.epoch == self.last: return
-        import matplotlib.pyplot as plt
-        if self.batch is None:
-            with isolated_rng(): self.batch = next(iter(tr.loaders['val']))
-        lg = tr.cfg.logging; e = tr.epoch - 1
-        k = max(lg.num_intermediate_steps, 2)   # keep only the states drawn, not every sampler step
-        res = tr.generate(self.batch, n=tr.cfg.train.n_samples, trajectory=k if lg.intermediate_steps else False)
-        imgs, traj = res if lg.intermediate_steps else (res, None)
-        fig = montage_figure(imgs, f'epoch {tr.epoch}')
-        fig.savefig(tr.run_dir / 'samples' / f'epoch_{tr.epoch:04d}.png'); tr.writer.add_figure('Generated_Images', fig, e)
-        if traj:
-            pick = [traj[round(i * (len(traj) - 1) / (k - 1))] for i in range(k)]
-            fig = montage_figure({'trajectory': torch.stack([p[0, :1] for p in pick])}, 'x_t, noise -> clean')
-            tr.writer.add_figure('denoising_trajectory', fig, e)
-        plt.close('all'); self.last = tr.epoch
-    def on_epoch_end(self, tr, logs):
-        f = tr.cfg.train.figure_interval
-        if f and tr.epoch % f == 0: self._draw(tr)
-    def on_fit_end(self, tr):
-        if tr.cfg.train.figure_interval: self._draw(tr)
-
 # %% ../nbs/10_train.ipynb #64810ee5
-def default_callbacks(cfg: RunConfig) -> list:
-    "Figures, plus `medgen.metrics.metric_callbacks(cfg)` where that chapter provides it."
-    import importlib, importlib.util
-    cbs = [SampleFigures()]
-    if importlib.util.find_spec('medgen.metrics') is not None:
-        mc = getattr(importlib.import_module('medgen.metrics'), 'metric_callbacks', None)
-        if mc is not None: cbs += list(mc(cfg))
-    return cbs
-
-def train(cfg: RunConfig, callbacks=(), **pieces) -> Path:
+def train(cfg: RunConfig, callbacks=(), **kw) -> Path:
     "Train `cfg` (new run, or resumed per train.run_dir / $CHAIN_RUN_DIR / train.resume); returns the run dir."
-    # callbacks run after the defaults (figures, metrics); pieces (mode, space, strategy, model, loaders, step,
-    # drop_cond, guided) replace what the config would build
-    tr = Trainer(cfg, default_callbacks(cfg) + list(callbacks), **pieces)
-    return tr.fit()
-
-def load_run(path, ema: bool = True, device='cpu', checkpoint: str = 'best') -> SimpleNamespace:
-    "Rebuild a trained run from its dir (checkpoint_best, else latest) or a checkpoint file: cfg, model, mode, space, strategy, run_dir."
-    p = Path(path)
-    if p.is_dir():
-        names = [CKPT_BEST, CKPT_LATEST] if checkpoint == 'best' else [CKPT_LATEST]
-        p = next((p / n for n in names if (p / n).is_file()), p / CKPT_LATEST)
-    ck = load_checkpoint(p)
-    cfg = from_dict(RunConfig, ck['config'])
-    mode, space, strategy = _build(cfg, 'mode'), _build(cfg, 'space'), _build(cfg, 'strategy')
-    if ck.get('space_state_dict') and hasattr(space, 'load_state_dict'): space.load_state_dict(ck['space_state_dict'])
-    model = _build(cfg, 'model', mode, space)
-    sd = ck['model_state_dict']
-    if ema and ck.get('ema_state_dict'):
-        sd = {k[len('module.'):]: v for k, v in ck['ema_state_dict'].items() if k.startswith('module.')}
-    model.load_state_dict(sd); model.to(device).eval()
-    if hasattr(space, 'to'): space.to(device)
-    return SimpleNamespace(cfg=cfg, model=model, mode=mode, space=space, strategy=strategy, run_dir=p.parent,
-                           checkpoint=p, epoch=ck['epoch'], step=ck['step'])
-
-# %% ../nbs/10_train.ipynb #832151ff
-def bench_trainer_step(steps: int = 10, batch: int = 8, size: int = 32, repeats: int = 15, device: str = 'auto') -> list[str]:
-    "Trainer step time ÷ bare-loop step time on a small 2D UNet (and with EMA on): median over alternating blocks of `steps`."
-    import copy, tempfile
-    from medgen.modes import toy_batch
-    tmp = tempfile.mkdtemp(prefix='medgen_bench_')
-    cfg = load_config(None, [f'runs_dir={tmp}', f'device={device}', f'data.image_size={size}', f'data.batch_size={batch}',
-                             'model.channels=[16,32]', 'model.attention_levels=[false,false]', 'model.norm_num_groups=8',
-                             'model.num_head_channels=16', 'train.ema_decay=0', 'logging.progress=false',
-                             'strategy.sample_method=uniform', 'strategy.use_timestep_transform=false'])
-    batches = [toy_batch((size, size), b=batch, seed=i) for i in range(steps)]
-    tr = Trainer(cfg, loaders={'train': batches})
-    dev, T = tr.device, tr.strategy.T
-    model = copy.deepcopy(tr.model); opt = make_optimizer(model, cfg)
-    def sync():
-        if dev.type == 'cuda': torch.cuda.synchronize(dev)
-    def bare():
-        for b in batches:
-            x0, c = b['bravo'].to(dev), b['seg'].to(dev)
-            noise = torch.randn_like(x0); t = torch.rand(x0.shape[0], device=dev) * T
-            s = (t / T).view(-1, 1, 1, 1); x_t = (1 - s) * x0 + s * noise
-            with tr.autocast(): pred = model(x_t, t, dict(image=c, mode_id=None, size_bins=None))
-            loss = nn.functional.mse_loss(pred.float(), x0 - noise)
-            opt.zero_grad(set_to_none=True); loss.backward(); nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
-        sync()
-    def trainer():
-        tr.epoch = tr.batch_in_epoch = 0; tr._reset_acc(); tr.train_epoch(); sync()
-    def timed(f):
-        t0 = time.perf_counter(); f(); return (time.perf_counter() - t0) / steps
-    def ratios():                                       # alternate blocks: a changing machine load hits both alike
-        bare(); trainer(); r, tb = [], []
-        for _ in range(repeats): tb.append(timed(bare)); r.append(timed(trainer) / tb[-1])
-        return float(np.median(r)), float(np.median(tb))
-    plain, tb = ratios()
-    tr.ema = AveragedModel(tr.model, multi_avg_fn=get_ema_multi_avg_fn(0.999), use_buffers=True)
-    with_ema, _ = ratios()
-    __import__('shutil').rmtree(tmp, ignore_errors=True)
-    return [f'trainer step / bare loop ({dev.type}, 2D {size}², batch {batch}, UNet 16/32, bare {tb * 1e3:.1f} ms): {plain:.2f}x',
-            f'trainer step with EMA / bare loop: {with_ema:.2f}x']
+    # callbacks run after `default_callbacks(cfg)`; kw (task=, loaders=, mode=, space=, strategy=, model=) go to `Trainer`
+    return Trainer(cfg, default_callbacks(cfg) + list(callbacks), **kw).fit()
