@@ -10,7 +10,7 @@ import numpy as np, torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from monai.networks.nets import DiffusionModelUNet
-from .core import load_config, get_device, MetricsConfig, PhantomConfig
+from .core import load_config, get_device, console_errors, MetricsConfig, PhantomConfig
 from .phantom import mni_templates, make_phantom, phantom_grid, tiny_phantom
 from .data import make_loader, set_epoch
 from .modes import toy_batch
@@ -318,6 +318,7 @@ def run_benchmarks(names=None, tiny: bool = False, out=lambda r: print(*format_r
         out(r); results.append(r)
     return results
 
+@console_errors('medgen_bench')
 def main(argv=None):
     "Console script `medgen_bench`: run benchmarks, print their lines (or, with --json, one JSON object per line)."
     p = argparse.ArgumentParser(prog='medgen_bench', description='Speed and memory figures of medgen, each measured '
