@@ -35,14 +35,14 @@ class TensorBoard:
 
 class BestCheckpoint:
     "Marks the epoch whose selection metric `tr.metric` beats `tr.best`: the trainer then also writes checkpoint_best.pt."
-    def after_epoch(self, tr, logs):
+    def before_checkpoint(self, tr, logs):
         tr.improved = tr.metric is not None and tr.metric < tr.best
         if tr.improved: tr.best, tr.bad_epochs = tr.metric, 0
         else: tr.bad_epochs += 1
 
 class EarlyStopping:
     "Stops the run after `train.early_stopping_patience` epochs without improvement (0 = never)."
-    def after_epoch(self, tr, logs):
+    def before_checkpoint(self, tr, logs):
         p = tr.cfg.train.early_stopping_patience
         if p and tr.bad_epochs >= p: tr.should_stop, tr.status = True, 'early_stopped'
 
@@ -87,7 +87,8 @@ class ValidationMetrics:
     def reset(self):
         self.means, self.reg, self.ovl, self.heat, self.worst = _Means(), None, None, None, WorstBatch()
     def _lp(self, tr):
-        if self.cfg.logging.lpips and self.cfg.spatial_dims == 2 and not tr.mode.generates_mask and self._lpips is None:
+        if self.cfg.logging.lpips and self.cfg.spatial_dims == 2 and tr.mode is not None and not tr.mode.generates_mask \
+                and self._lpips is None:
             self._lpips = lpips_model(self.cfg.metrics, device=getattr(tr, 'device', 'cpu'))
         return self._lpips
     def on_fit_start(self, tr): self._lp(tr)   # a missing LPIPS trunk fails now, not after the first epoch
@@ -124,13 +125,13 @@ class ValidationMetrics:
 def checkpoint_sampler(path, tr):
     "batch -> samples of checkpoint `path` (EMA weights when saved) on `tr.device`, seeded like the run's figures."
     pipe = Pipeline.from_checkpoint(path, ema=True, device=tr.device)
-    return lambda batch: pipe.sample(batch, seed=tr.cfg.seed + 1)
+    return lambda batch, first=0: pipe.sample(batch, seed=tr.cfg.seed + 1, first=first)
 
 def _collect(loader, gen_fn, n: int) -> tuple[dict, list]:
     "Run `gen_fn` on whole batches of `loader` until >= n samples: ({key: generated}, [(batch, generated)])."
     out, pairs, total = {}, [], 0
-    for batch in loader:
-        g = {k: v.detach().float().cpu() for k, v in gen_fn(batch).items()}
+    for batch in loader:                                 # `first`: each sample of the set gets its own noise
+        g = {k: v.detach().float().cpu() for k, v in gen_fn(batch, first=total).items()}
         for k, v in g.items(): out.setdefault(k, []).append(v)
         pairs.append((batch, g)); total += len(next(iter(g.values())))
         if total >= n: break
@@ -142,7 +143,7 @@ class GenerationMetrics:
     def __init__(self, cfg: RunConfig, loader_fn=None):
         self.cfg, self.loader_fn, self.refs, self.fx, self.clip = cfg, loader_fn, {}, None, None
     def on_fit_start(self, tr):
-        if getattr(tr, 'writer', None) is None: return
+        if getattr(tr, 'writer', None) is None or not tr.samples: return
         m = self.cfg.metrics; dev = getattr(tr, 'device', 'cpu')
         self.fx = build_extractor(m.extractor, m, dev)
         self.clip = build_extractor('biomedclip', m, dev) if m.cmmd_extractor != 'none' else None
@@ -173,7 +174,7 @@ class GenerationMetrics:
         return out
     def on_epoch_end(self, tr, logs: dict):
         e = tr.epoch - 1   # the trainer has already counted the finished epoch
-        if getattr(tr, 'writer', None) is None or self.fx is None or not _due(e, self.cfg.metrics.interval): return
+        if getattr(tr, 'writer', None) is None or self.fx is None or not _due(e, self.cfg.metrics.interval) or not tr.samples: return
         gen, _ = _collect(tr.loaders['val'], tr.sample, self.cfg.metrics.n_samples)
         for split in ('train', 'val'):
             logs.update({f'Generation/{m}_{split}': v for m, v in self.scores(tr, gen, split).items()})
@@ -206,7 +207,7 @@ class TestEvaluation:
         with atomic_write(Path(tr.run_dir) / f'{prefix}_metrics.json') as tmp: tmp.write_text(json.dumps(res, indent=1))
         return res
     def on_fit_end(self, tr):
-        if getattr(tr, 'writer', None) is None: return
+        if getattr(tr, 'writer', None) is None or not tr.samples: return
         for prefix, name in (('test_best', CKPT_BEST), ('test_latest', CKPT_LATEST)):
             p = Path(tr.run_dir) / name
             if p.is_file(): self.results[prefix] = self.evaluate(tr, self.sampler_fn(p, tr), prefix)
@@ -216,7 +217,7 @@ class SampleFigures:
     "`Generated_Images` + samples/epoch_XXXX.png every `train.figure_interval` epochs and at the end (0 = never); `denoising_trajectory`."
     def __init__(self): self.batch, self.last = None, -1
     def _draw(self, tr):
-        if not tr.is_main or tr.writer is None or tr.epoch == self.last: return
+        if not tr.is_main or tr.writer is None or tr.epoch == self.last or not tr.samples: return
         if self.batch is None:
             with isolated_rng(): self.batch = next(iter(tr.loaders['val']))
         lg, e, n = tr.cfg.logging, tr.epoch - 1, tr.cfg.train.n_samples

@@ -29,8 +29,8 @@ def requeue_exit_code() -> int:
 DEMO_OVERRIDES = (  # CPU demo of the run notebook: bravo | seg on the embedded phantom, RFlow, small UNet
     'name=demo', 'mode.name=bravo', 'strategy.name=rflow', 'space.name=pixel',
     'data.image_size=64', 'data.slices=tumour', 'data.batch_size=16', 'data.augment=false',
-    'model.channels=[16,32,64]', 'model.attention_levels=[false,false,false]', 'model.norm_num_groups=8',
-    'model.num_head_channels=16', 'model.num_res_blocks=1',
+    'model.unet.channels=[16,32,64]', 'model.unet.attention_levels=[false,false,false]', 'model.unet.norm_num_groups=8',
+    'model.unet.num_head_channels=16', 'model.unet.num_res_blocks=1',
     'train.epochs=40', 'train.lr=1e-3', 'train.warmup_epochs=2', 'train.scheduler=cosine', 'train.ema_decay=0.98',
     'train.max_steps_per_epoch=40', 'train.figure_interval=10', 'train.n_samples=8', 'train.precision=fp32',
     'strategy.num_inference_steps=20', 'metrics.test_eval=false',   # RFlow's default resolution shift (64² -> r = 2): measured below
@@ -84,7 +84,7 @@ def run_notebook(nb, out_nb,                      # run notebook, executed copy
                  kernel_name: str = 'python3', cwd=None, log_output: bool = False) -> Path:  # kernel, working dir, stream cell output
     "Execute run notebook `nb` with papermill into `out_nb`; raises `NotebookExit` on an early exit or a failed cell."
     nb, out_nb = Path(nb), Path(out_nb)
-    if not nb.is_file(): raise FileNotFoundError(f"run notebook {str(nb)!r} does not exist (run notebooks live in {RUN_NOTEBOOKS})")
+    if not nb.is_file(): raise ConfigError(f"run notebook {str(nb)!r} does not exist (run notebooks live in {RUN_NOTEBOOKS})")
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     params = dict(parameters or {}, config_file=str(config_file or ''), overrides=list(overrides))
     restore, pypath = _forward_signals(), os.environ.get('PYTHONPATH')

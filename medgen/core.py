@@ -124,6 +124,7 @@ class Section:
         if own is not None and k in {f.name for f in fields(own)}: return getattr(own, k)
         raise AttributeError(f"config section {type(self).__name__} (name={self.name!r}) has no field {k!r}")
     def __eq__(self, other): return type(self) is type(other) and to_dict(self) == to_dict(other)
+    def __post_init__(self): self.pieces = {k: dataclasses.replace(v) for k, v in self.pieces.items()}  # a copy: never shared
 
 # %% ../nbs/00_core.ipynb #678d806d
 @dataclass
@@ -331,6 +332,10 @@ def _section_dict(cls, d: dict, prefix: str) -> tuple[dict, dict]:
     "Split the mapping of a `Section` into (its own fields, {piece name: mapping}); keys of the chosen piece move under its name."
     own = {f.name for f in fields(cls) if not f.metadata.get('pieces')}
     reg, name = cls.registry, d.get('name', cls.name)
+    extra = [k for k in d if k not in own]
+    if extra and not reg.configs:
+        raise ConfigError(f"config key {prefix + extra[0]!r}: no {reg.what} has registered its config yet: "
+                          "import medgen.pipeline (it registers the built-in pieces) before loading this config")
     chosen = {f.name for f in fields(reg.configs[name])} if name in reg.configs else set()
     owner = {}                                     # field -> the pieces declaring it, the chosen one first
     for p in sorted(reg.configs, key=lambda p: p != name):

@@ -70,10 +70,12 @@ class Pipeline:
     def from_config(cls, cfg: RunConfig, device='cpu', ema: bool = True, **pieces) -> Pipeline:
         "A new pipeline for `cfg` (validated): pieces from the registries unless given (`mode=`, `space=`, `strategy=`, `model=`)."
         validate(cfg)
-        mode = pieces.get('mode') or build_mode(cfg)
-        space = pieces.get('space') or build_space(cfg)
-        strategy = pieces.get('strategy') or build_strategy(cfg)
-        model = pieces.get('model') or build_model(cfg, mode, space)
+        bad = set(pieces) - {'mode', 'space', 'strategy', 'model'}
+        if bad: raise TypeError(f"Pipeline.from_config: unknown pieces {sorted(bad)}; valid: mode, space, strategy, model")
+        mode = pieces['mode'] if pieces.get('mode') is not None else build_mode(cfg)
+        space = pieces['space'] if pieces.get('space') is not None else build_space(cfg)
+        strategy = pieces['strategy'] if pieces.get('strategy') is not None else build_strategy(cfg)
+        model = pieces['model'] if pieces.get('model') is not None else build_model(cfg, mode, space)
         space.to(device); model = model.to(device)
         d = cfg.train.ema_decay
         avg = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(d), use_buffers=True) if ema and d > 0 else None
@@ -104,6 +106,7 @@ def from_checkpoint(cls: Pipeline, path, ema: bool = True, device='cpu', which: 
     if 'config' not in ck or 'model_state_dict' not in ck:
         raise ConfigError(f"{str(p)!r} is not a medgen checkpoint (it lacks 'config' or 'model_state_dict')")
     cfg = from_dict(RunConfig, ck['config'])
+    if cfg.kind != 'diffusion': raise ConfigError(f"{str(p)!r} holds a {cfg.kind!r} run, not a diffusion pipeline")
     pipe = cls.from_config(cfg, ema=False)
     if ck.get('space_state_dict'): pipe.space.load_state_dict(ck['space_state_dict'])
     sd = ema_weights(ck['ema_state_dict']) if ema and ck.get('ema_state_dict') else ck['model_state_dict']
@@ -135,7 +138,7 @@ def loss(self: Pipeline, batch: dict,   # a loader batch on the device
     noise = global_randn(z0, generator, rank, world)
     t = global_timesteps(self.strategy, z0, generator, rank, world)
     x_t, target = self.strategy.pair(z0, noise, t)
-    net = net or (self.model if train else self.sampling_model)
+    if net is None: net = self.model if train else self.sampling_model
     with autocast(): pred = net(x_t, t, cond)
     loss, per = self.strategy.loss(pred.float(), target.float(), t)
     return dict(loss=loss, per_sample=per.detach(), t=t, t_norm=self.strategy.t_norm(t), x0=x0, z0=z0, x_t=x_t,
@@ -160,10 +163,12 @@ def sample(self: Pipeline, batch: dict,  # loader batch whose conditions (masks,
     "Samples conditioned on `batch`: {key: [B,1,*sp]} on the CPU (masks binary, images in [0,1]); with `trajectory`, also the states."
     dev, m = self.device, self.sampling_model
     batch = {k: (v.to(dev) if torch.is_tensor(v) else v) for k, v in batch.items()}
-    x0, _, cond = self.encode(batch)
+    x0, cond = self.mode.split(batch)                 # the targets give only the shape: they are not encoded
+    cond = dict(cond)
+    if cond.get('image') is not None: cond['image'] = self.space.encode_cond(cond['image'])
     if noise is None: noise = sample_noise((x0.shape[0], *self.space.shape(tuple(x0.shape[1:]))), seed, first, dev)
     scale = self.cfg.strategy.guidance_scale if guidance is None else guidance
-    g = torch.Generator(dev).manual_seed(seed * 1_000_003 + (first if isinstance(first, int) else int(first[0])))
+    g = torch.Generator(dev).manual_seed(seed * 1_000_003 + (first if isinstance(first, int) else int(first[0])) + 2 ** 31)  # not a noise seed
     was = m.training; m.eval()
     try:
         with autocast():

@@ -153,6 +153,7 @@ class Task:
     "What a run trains; subclass it and register it in `TASKS` (the config's `kind`). The loop calls the methods below."
     loss_name = 'Total'                 # the main loss is logged as Loss/<loss_name>_train|_val (and Loss/Total_*)
     mode = None                         # what callbacks ask about targets and conditions (a `Mode`), when there is one
+    samples = False                     # draws samples (`sample`): figures and generation metrics run only then
     def __init__(self, tr, **pieces): self.cfg = tr.cfg
     @property
     def data_kwargs(self) -> dict:
@@ -176,7 +177,7 @@ def _take(batch: dict, n: int) -> dict:
 @TASKS.register('diffusion')
 class DiffusionTask(Task):
     "Denoising diffusion of the config's mode × space × strategy × model; `pieces` (mode=, space=, ...) replace built ones."
-    loss_name = 'MSE'
+    loss_name, samples = 'MSE', True
     def __init__(self, tr, **pieces):
         super().__init__(tr)
         self.pipe = Pipeline.from_config(tr.cfg, tr.device, **pieces)
@@ -201,9 +202,9 @@ class DiffusionTask(Task):
             self.sched.step()
             if self.plateau is not None and tr.epoch + 1 >= tr.cfg.train.warmup_epochs and metric is not None: self.plateau.step(metric)
     def lrs(self): return {'LR/Generator': self.opt.param_groups[0]['lr']}
-    def sample(self, batch, n=None, steps=None, trajectory=False, seed=None):  # batch, first n, steps, trajectory, seed: as `Pipeline.sample`
+    def sample(self, batch, n=None, first=0, steps=None, trajectory=False, seed=None):  # as `Pipeline.sample`; n: first n of batch
         "Samples conditioned on `batch` (first `n`), seeded by the run's seed + 1 unless `seed`."
-        return self.pipe.sample(_take(batch, n) if n else batch, seed=self.cfg.seed + 1 if seed is None else seed,
+        return self.pipe.sample(_take(batch, n) if n else batch, seed=self.cfg.seed + 1 if seed is None else seed, first=first,
                                 steps=steps, trajectory=trajectory, autocast=self.autocast)
 
 # %% ../nbs/10_train.ipynb #c6c4831f
@@ -267,6 +268,8 @@ class Trainer:
 
     @property
     def mode(self): return self.task.mode
+    @property
+    def samples(self) -> bool: return self.task.samples
     def autocast(self):
         return torch.autocast('cuda', dtype=torch.bfloat16) if self.amp else contextlib.nullcontext()
     def wrap(self, module: nn.Module) -> nn.Module:
@@ -487,7 +490,7 @@ def _open_run(self: Trainer):
 # %% ../nbs/10_train.ipynb #37a2bbba
 @patch
 def end_epoch(self: Trainer, logs: dict):
-    "After an epoch: the task's schedulers, callbacks (metrics, figures, checkpoint choice, early stop, TensorBoard), checkpoints, metadata."
+    "After an epoch: the task's schedulers, checkpoint choice and early stop, checkpoints, then metrics, figures, TensorBoard, metadata."
     metric = logs.get('Loss/Total_val', logs.get('Loss/Total_train'))
     if self.world > 1:
         m = torch.tensor([metric if metric is not None else float('nan')], device=self.device); dist.broadcast(m, 0)
@@ -495,13 +498,15 @@ def end_epoch(self: Trainer, logs: dict):
     self.metric, self.improved = metric, False
     self.task.epoch_end(self, metric)
     e, self.epoch, self.batch_in_epoch = self.epoch, self.epoch + 1, 0
-    self._call('on_epoch_end', logs)
-    self._call('after_epoch', logs)
+    self._call('before_checkpoint', logs)                      # checkpoint choice, early stopping
     self.history.append(dict(epoch=e, **{k: float(v) for k, v in logs.items()}))
     self._reset_acc()
     state = self.state_dict() if self.is_main else None
     self.save(CKPT_LATEST, state)
     if self.improved: self.save(CKPT_BEST, state)
+    self._call('on_epoch_end', logs)                           # metrics and figures: the epoch is already saved
+    self._call('after_epoch', logs)                            # TensorBoard
+    if self.history: self.history[-1].update({k: float(v) for k, v in logs.items()})   # + what on_epoch_end added
     self.write_metadata()
 
 @patch
