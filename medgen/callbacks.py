@@ -7,7 +7,6 @@ from __future__ import annotations
 import json, math
 from pathlib import Path
 import numpy as np, torch
-import matplotlib.pyplot as plt
 from torch.utils.tensorboard import SummaryWriter
 from .core import *
 from .viewer import montage
@@ -118,7 +117,6 @@ class ValidationMetrics:
         if _due(tr.epoch, self.cfg.train.figure_interval):
             if self.worst.data is not None: tr.writer.add_figure('Validation/worst_batch', self.worst.figure(), tr.epoch)
             if self.heat is not None: tr.writer.add_figure('loss/timestep_region_heatmap', timestep_region_figure(self.heat), tr.epoch)
-            plt.close('all')
         self.reset()
 
 # %% ../nbs/09_callbacks.ipynb #d55b136f

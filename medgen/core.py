@@ -20,7 +20,7 @@ __all__ = ['MODALITIES', 'SEG', 'KEYS', 'MODE_IDS', 'SPLITS', 'RANO_BM_BINS', 'S
            'cache_dir', 'rng_state', 'set_rng_state', 'isolated_rng', 'read_nifti']
 
 # %% ../nbs/00_core.ipynb #857edcfe
-def _fsync(path, directory=False):
+def _fsync(path):
     try:
         fd = os.open(path, os.O_RDONLY)
         try: os.fsync(fd)
@@ -428,8 +428,7 @@ def validate(cfg: RunConfig) -> RunConfig:
 # %% ../nbs/00_core.ipynb #1832351d
 def load_config(path=None, overrides=(), check=True) -> RunConfig:
     "RunConfig from defaults <- YAML file `path` <- dotted `overrides`, validated."
-    d = to_dict(RunConfig())
-    for s in SECTIONS: d[s] = {k: v for k, v in d[s].items() if k not in getattr(RunConfig(), s).registry.configs}  # no piece defaults yet
+    d = {}                                          # from_dict fills every default
     if path:
         p = Path(path)
         if not p.is_file(): raise ConfigError(f"config file {str(p)!r} does not exist")

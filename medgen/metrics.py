@@ -8,7 +8,8 @@ import hashlib, json, math, os, time, warnings
 from functools import lru_cache
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
-import matplotlib.pyplot as plt, timm, torchvision
+import timm, torchvision
+from matplotlib.figure import Figure
 from monai.metrics import PSNRMetric, SSIMMetric, MultiScaleSSIMMetric
 from scipy import ndimage
 from .core import *
@@ -421,7 +422,7 @@ def timestep_region_sums(t_norm: torch.Tensor, err: torch.Tensor, seg: torch.Ten
 def timestep_region_figure(sums: np.ndarray):
     "Heatmap figure of mean error per region (rows) and timestep bin (columns)."
     n = len(sums); mean = np.where(sums[..., 1] > 0, sums[..., 0] / np.maximum(sums[..., 1], 1), np.nan).T
-    fig, ax = plt.subplots(figsize=(5, 1.8), dpi=60)
+    fig = Figure(figsize=(5, 1.8), dpi=60); ax = fig.subplots()     # outside pyplot: nothing to close
     im = ax.imshow(mean, aspect='auto', cmap='viridis')
     ax.set_yticks([0, 1], ['tumour', 'background']); ax.set_xticks(range(n), [f'{i / n:.1f}' for i in range(n)], fontsize=7)
     ax.set_xlabel('t (0 = clean)'); fig.colorbar(im, ax=ax); fig.tight_layout(); return fig

@@ -116,13 +116,19 @@ def from_checkpoint(cls: Pipeline, path, ema: bool = True, device='cpu', which: 
 
 # %% ../nbs/07_pipeline.ipynb #4b22be6d
 @patch
-def encode(self: Pipeline, batch: dict) -> tuple[torch.Tensor, torch.Tensor, dict]:
-    "(x0 image channels, z0 in the diffusion space, cond with its image mapped to the diffusion grid) of a loader batch."
+@torch.no_grad()
+def split(self: Pipeline, batch: dict) -> tuple[torch.Tensor, dict]:
+    "(x0 image channels, cond with its image mapped to the diffusion grid) of a loader batch."
     x0, cond = self.mode.split(batch)
-    with torch.no_grad():
-        z0, cond = self.space.encode(x0), dict(cond)
-        if cond.get('image') is not None: cond['image'] = self.space.encode_cond(cond['image'])
-    return x0, z0, cond
+    cond = dict(cond)
+    if cond.get('image') is not None: cond['image'] = self.space.encode_cond(cond['image'])
+    return x0, cond
+
+@patch
+def encode(self: Pipeline, batch: dict) -> tuple[torch.Tensor, torch.Tensor, dict]:
+    "(x0 image channels, z0 in the diffusion space, cond in the diffusion grid) of a loader batch."
+    x0, cond = self.split(batch)
+    with torch.no_grad(): return x0, self.space.encode(x0), cond
 
 @patch
 def loss(self: Pipeline, batch: dict,   # a loader batch on the device
@@ -163,9 +169,7 @@ def sample(self: Pipeline, batch: dict,  # loader batch whose conditions (masks,
     "Samples conditioned on `batch`: {key: [B,1,*sp]} on the CPU (masks binary, images in [0,1]); with `trajectory`, also the states."
     dev, m = self.device, self.sampling_model
     batch = {k: (v.to(dev) if torch.is_tensor(v) else v) for k, v in batch.items()}
-    x0, cond = self.mode.split(batch)                 # the targets give only the shape: they are not encoded
-    cond = dict(cond)
-    if cond.get('image') is not None: cond['image'] = self.space.encode_cond(cond['image'])
+    x0, cond = self.split(batch)                      # the targets give only the shape: they are not encoded
     if noise is None: noise = sample_noise((x0.shape[0], *self.space.shape(tuple(x0.shape[1:]))), seed, first, dev)
     scale = self.cfg.strategy.guidance_scale if guidance is None else guidance
     g = torch.Generator(dev).manual_seed(seed * 1_000_003 + (first if isinstance(first, int) else int(first[0])) + 2 ** 31)  # not a noise seed

@@ -73,7 +73,7 @@ class _Figure(Figure):
     def _repr_png_(self):
         buf = io.BytesIO(); self.savefig(buf, format='png', bbox_inches='tight'); return buf.getvalue()
 
-def _grid(rows, cols, seg_key, size, dpi, titles, title) -> Figure:
+def _grid(rows, cols, size, dpi, titles, title) -> Figure:
     "An empty grid of len(rows) x len(cols) panels, margins in inches (labels left, titles on top)."
     top = 0.2 * titles + 0.25 * bool(title) + 0.03
     w, h = size * len(cols) + 0.2, size * len(rows) + top + 0.03
@@ -121,7 +121,7 @@ def montage(vols,                          # one subject, subjects, a batch or s
             if z is None and ref.ndim == 3: z = best_slice(v[seg_key]) if seg_key in v else len(ref) // 2
             rows.append((name, v, z))
     cols = list(keys) if keys else [k for k in rows[0][1] if k != seg_key] or [seg_key]
-    fig = _grid(rows, cols, seg_key, size, dpi, titles, title)
+    fig = _grid(rows, cols, size, dpi, titles, title)
     for r, (name, v, z) in enumerate(rows):
         for c, k in enumerate(cols):
             if k not in v: raise KeyError(f"montage: no volume {k!r}; have {', '.join(v)}")
