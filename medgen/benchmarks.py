@@ -18,12 +18,17 @@ from .strategies import RFlow, DDPM
 from .models import checkpoint_units, set_checkpointing, unet_forward, build_unet
 from .metrics import psnr, ssim, msssim, lpips_model, lpips_distance, dice, regional_sums
 from .metrics import build_extractor, features, fid, kid, cmmd
+from .autoencoders import build_autoencoder
+from .losses import PerceptualLoss, kl_loss, generator_adv_loss, discriminator_loss
+from .spaces import toy_autoencoder
 from .train import Trainer, make_optimizer
+from .compression import CompressionTask
 
 # %% auto #0
-__all__ = ['BENCHES', 'FORMATS', 'TINY', 'SAMPLERS', 'MEMORY_TARGET', 'CPU_ACCOUNTED', 'CPU_PROFILED', 'METRIC_KEYS', 'benchmark',
-           'format_result', 'bench_phantom', 'bench_loaders', 'bench_sampler', 'bench_memory', 'bench_metrics',
-           'bench_trainer', 'run_benchmarks', 'main']
+__all__ = ['BENCHES', 'FORMATS', 'TINY', 'SAMPLERS', 'MEMORY_TARGET', 'CPU_ACCOUNTED', 'CPU_PROFILED', 'METRIC_KEYS',
+           'STEP_TARGET', 'benchmark', 'format_result', 'bench_phantom', 'bench_loaders', 'bench_sampler',
+           'bench_memory', 'bench_ae_memory', 'bench_metrics', 'bench_trainer', 'bench_autoencoder', 'bench_latent',
+           'run_benchmarks', 'main']
 
 # %% ../nbs/90_benchmarks.ipynb #1c84c6cf
 BENCHES, FORMATS, TINY = {}, {}, {}   # name -> bench function, result -> lines, toy-size kwargs
@@ -144,9 +149,8 @@ CPU_PROFILED = 'CPU, torch.profiler memory timeline peak'
 
 def _storage(tn): return tn.untyped_storage().data_ptr(), tn.untyped_storage().nbytes()
 
-def _accounted_bytes(unet, x, t) -> tuple[int, int]:
-    "(plain, checkpointed) bytes kept for backward by one step, accounted from a plain forward's saved tensors."
-    units = checkpoint_units(unet)
+def _accounted_bytes(units, forward) -> tuple[int, int]:
+    "(plain, checkpointed) bytes kept for backward by `forward()` when each of `units` is checkpointed, from a plain forward's saved tensors."
     saved, inputs, current = {}, {}, [None]
     def pack(tn):
         k, nb = _storage(tn); saved.setdefault(k, (nb, current[0])); return tn
@@ -160,7 +164,7 @@ def _accounted_bytes(unet, x, t) -> tuple[int, int]:
     def post(mod, args, out): current[0] = None
     hs = [u.register_forward_pre_hook(pre(i), with_kwargs=True) for i, u in enumerate(units)] + [u.register_forward_hook(post) for u in units]
     try:
-        with torch.autograd.graph.saved_tensors_hooks(pack, lambda tn: tn): y = unet_forward(unet, x, t)
+        with torch.autograd.graph.saved_tensors_hooks(pack, lambda tn: tn): forward()
     finally:
         for h in hs: h.remove()
     per_unit = {}
@@ -179,14 +183,36 @@ def _profiled_peak(step) -> int:
     return int(max(sum(s) for s in sizes))
 
 # %% ../nbs/90_benchmarks.ipynb #1d4bf94e
-def _lines_memory(r):
-    what = f"3D UNet train step {r['size']}^3 ch{tuple(r['channels'])} b{r['batch']}"
+def _peak_lines(r, what: str) -> list[str]:
     def line(p):
         return (f"{what}: peak memory checkpointed/plain = {r[p + 'ratio']:.2f}x ({r[p + 'checkpointed_bytes'] / 2**20:.0f} / "
                 f"{r[p + 'plain_bytes'] / 2**20:.0f} MiB; target <= {r['target']:g}; {r[p + 'method']})")
     out = [line('')] + ([line('profiled_')] if 'profiled_ratio' in r else [])
     if 'profiled_error' in r: out.append(f"{what}: profiled CPU peak unavailable ({r['profiled_error']})")
     return out
+
+def _lines_memory(r): return _peak_lines(r, f"3D UNet train step {r['size']}^3 ch{tuple(r['channels'])} b{r['batch']}")
+
+def _peak_memory(r: dict, dev, step, model: nn.Module,  # result to fill, device, `step(checkpointed: bool)`, the network
+                 units, forward, profiled: bool):       # checkpointed modules and a plain `forward()` (CPU accounting)
+    "Fill `r` with the peak memory of `step(True)` ÷ `step(False)`: CUDA allocator peak, else accounted (and profiled) CPU bytes."
+    def record(prefix, method, plain, ck):
+        r.update({prefix + 'ratio': ck / plain, prefix + 'checkpointed_bytes': int(ck), prefix + 'plain_bytes': int(plain),
+                  prefix + 'method': method})
+    with torch.enable_grad():
+        if dev.type == 'cuda':
+            peaks = {}
+            for ck in (False, True):
+                step(ck); model.zero_grad(set_to_none=True); torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats()
+                step(ck); torch.cuda.synchronize(); peaks[ck] = torch.cuda.max_memory_allocated()
+            return record('', 'torch.cuda.max_memory_allocated', peaks[False], peaks[True])
+        params = 2 * sum(p.numel() * p.element_size() for p in model.parameters())   # weights + gradients
+        plain, ck = _accounted_bytes(units, forward)
+        record('', CPU_ACCOUNTED, params + plain, params + ck)
+        if profiled:
+            try: peaks = {ck: _profiled_peak(lambda: step(ck)) for ck in (False, True)}
+            except Exception as e: r['profiled_error'] = f'{type(e).__name__}: {e}'
+            else: record('profiled_', CPU_PROFILED, peaks[False], peaks[True])
 
 @benchmark(_lines_memory, tiny=dict(size=24, channels=(16, 32, 32), profiled=False))
 def bench_memory(size: int = 32, channels=(32, 64, 64), batch: int = 1, profiled: bool = True) -> dict:
@@ -201,27 +227,31 @@ def bench_memory(size: int = 32, channels=(32, 64, 64), batch: int = 1, profiled
     def step(ck):
         set_checkpointing(unet, ck); unet.zero_grad(set_to_none=True)
         (unet_forward(unet, x, t) ** 2).mean().backward()
-    def record(prefix, method, plain, ck):
-        r.update({prefix + 'ratio': ck / plain, prefix + 'checkpointed_bytes': int(ck), prefix + 'plain_bytes': int(plain),
-                  prefix + 'method': method})
-    with torch.enable_grad():
-        try:
-            if dev.type == 'cuda':
-                peaks = {}
-                for ck in (False, True):
-                    step(ck); unet.zero_grad(set_to_none=True); torch.cuda.synchronize(); torch.cuda.reset_peak_memory_stats()
-                    step(ck); torch.cuda.synchronize(); peaks[ck] = torch.cuda.max_memory_allocated()
-                record('', 'torch.cuda.max_memory_allocated', peaks[False], peaks[True])
-                return r
-            set_checkpointing(unet, False)
-            params = 2 * sum(p.numel() * p.element_size() for p in unet.parameters())   # weights + gradients
-            plain, ck = _accounted_bytes(unet, x, t)
-            record('', CPU_ACCOUNTED, params + plain, params + ck)
-            if profiled:
-                try: peaks = {ck: _profiled_peak(lambda: step(ck)) for ck in (False, True)}
-                except Exception as e: r['profiled_error'] = f'{type(e).__name__}: {e}'
-                else: record('profiled_', CPU_PROFILED, peaks[False], peaks[True])
-        finally: set_checkpointing(unet, False)
+    try: _peak_memory(r, dev, step, unet, checkpoint_units(unet), lambda: unet_forward(unet, x, t), profiled)
+    finally: set_checkpointing(unet, False)
+    return r
+
+# %% ../nbs/90_benchmarks.ipynb #58dda698
+def _lines_ae_memory(r): return _peak_lines(r, f"3D VAE train step {r['size']}^3 ch{tuple(r['channels'])} b{r['batch']}")
+
+@benchmark(_lines_ae_memory, tiny=dict(size=16, channels=(8, 16, 16), profiled=False))
+def bench_ae_memory(size: int = 32, channels=(32, 64, 64), batch: int = 1, profiled: bool = True) -> dict:
+    "Peak memory of a 3D VAE training step (L1 + KL, backward) with ÷ without gradient checkpointing (target <= 0.6)."
+    channels = list(channels)
+    cfg = load_config(overrides=['kind=compression', 'model.name=vae', 'spatial_dims=3', f'model.vae.channels={channels}',
+                                 f"model.vae.attention_levels=[{','.join(['false'] * len(channels))}]",
+                                 f'model.vae.norm_num_groups={min(32, channels[0])}', 'model.vae.disable_gan=true'])
+    dev = get_device(); torch.manual_seed(0)
+    ae = build_autoencoder(cfg, 1).to(dev); net = ae.net                  # MONAI AutoencoderKL: use_checkpoint wraps encoder, decoder
+    x = torch.rand(batch, 1, size, size, size, device=dev)
+    r = dict(name='ae_memory', device=dev.type, size=size, channels=channels, batch=batch, target=MEMORY_TARGET)
+    def step(ck):
+        net.use_checkpoint = ck; ae.zero_grad(set_to_none=True)
+        out = ae(x); ((out['recon'] - x).abs().mean() + cfg.model.vae.kl_weight * out['reg']).backward()
+    try:
+        net.use_checkpoint = False
+        _peak_memory(r, dev, step, ae, [net.encoder, net.decoder], lambda: ae(x), profiled)
+    finally: net.use_checkpoint = False
     return r
 
 # %% ../nbs/90_benchmarks.ipynb #b4af3850
@@ -303,6 +333,111 @@ def bench_trainer(steps: int = 10, batch: int = 8, size: int = 32,  # steps per 
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return dict(name='trainer', device=dev.type, size=size, batch=batch, steps=steps, repeats=repeats, bare_ms=tb * 1e3,
                 ratio=plain, ema_ratio=with_ema)
+
+# %% ../nbs/90_benchmarks.ipynb #456a34ac
+STEP_TARGET = 1.03
+
+def _where(r) -> str:
+    "Device, and CPU threads (a loaded CPU times many threads badly: compare figures at the same count)."
+    return r['device'] + (f", {r['threads']} thread{'s' * (r['threads'] > 1)}" if r['device'] == 'cpu' else '')
+
+def _lines_autoencoder(r):
+    return [f"compression step / bare loop ({_where(r)}, VAE+GAN+perceptual, 2D {r['size']}², batch {r['batch']}, "
+            f"VAE {'/'.join(map(str, r['channels']))}, bare {r['bare_ms']:.0f} ms): {r['ratio']:.2f}x (target <= {r['target']:g})"]
+
+@benchmark(_lines_autoencoder, tiny=dict(steps=1, batch=2, size=32, channels=(8, 16), repeats=2, device='cpu'))
+def bench_autoencoder(steps: int = 4, batch: int = 4, size: int = 64,      # steps per timed block, batch, 2D side
+                      channels=(16, 32, 32), repeats: int = 11, device: str = 'auto') -> dict:  # VAE widths; blocks (median); device
+    "`CompressionTask` step time (VAE + patch GAN + perceptual, through `Trainer.train_epoch`) ÷ a bare PyTorch loop's."
+    tmp = tempfile.mkdtemp(prefix='medgen_bench_')
+    try:
+        cfg = load_config(None, [f'runs_dir={tmp}', f'device={device}', 'kind=compression', 'model.name=vae', 'mode.name=bravo',
+                                 f'data.image_size={size}', f'data.batch_size={batch}', f'model.vae.channels={list(channels)}',
+                                 f"model.vae.attention_levels=[{','.join(['false'] * len(channels))}]",
+                                 'model.vae.norm_num_groups=8', 'model.vae.disc_channels=16', 'model.vae.disc_layers=2',
+                                 'train.ema_decay=0', 'logging.progress=false'])
+        batches = [toy_batch((size, size), b=batch, seed=i) for i in range(steps)]
+        tr = Trainer(cfg, loaders={'train': batches})
+        task, hp, dev = tr.task, cfg.model.vae, tr.device
+        assert isinstance(task, CompressionTask) and task.gan and task.perceptual is not None
+        ae, disc = copy.deepcopy(task.ae.net), copy.deepcopy(task.disc)       # MONAI AutoencoderKL, PatchDiscriminator
+        perc = PerceptualLoss().to(dev)
+        opt_g = make_optimizer(ae, cfg); opt_d = torch.optim.AdamW(disc.parameters(), lr=hp.disc_lr, weight_decay=cfg.train.weight_decay)
+        def sync():
+            if dev.type == 'cuda': torch.cuda.synchronize(dev)
+        def step(opt, loss, params):
+            opt.zero_grad(set_to_none=True); loss.backward(); nn.utils.clip_grad_norm_(params, cfg.train.grad_clip); opt.step()
+        def bare():
+            for b in batches:
+                x = b['bravo'].to(dev)
+                with tr.autocast(): recon, mu, sigma = ae(x)
+                recon = recon.float()
+                g = ((recon - x).abs().mean() + hp.perceptual_weight * perc(recon, x) + hp.kl_weight * kl_loss(mu.float(), sigma.float())
+                     + hp.adv_weight * generator_adv_loss(disc, recon))
+                step(opt_g, g, list(ae.parameters()))
+                step(opt_d, discriminator_loss(disc, x, recon.detach()), list(disc.parameters()))
+            sync()
+        def trainer():
+            tr.epoch = tr.batch_in_epoch = 0; tr._reset_acc(); tr.train_epoch(); sync()
+        def timed(f):
+            t0 = time.perf_counter(); f(); return (time.perf_counter() - t0) / steps
+        with torch.enable_grad():
+            bare(); trainer(); ratios, tb = [], []
+            for i in range(repeats):                   # alternate which side goes first: a changing load hits both alike
+                if i % 2: tt = timed(trainer); tb.append(timed(bare))
+                else: tb.append(timed(bare)); tt = timed(trainer)
+                ratios.append(tt / tb[-1])
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+    return dict(name='autoencoder', device=dev.type, threads=torch.get_num_threads(), size=size, batch=batch, channels=list(channels),
+                steps=steps, repeats=repeats,
+                bare_ms=float(np.median(tb)) * 1e3, ratio=float(np.median(ratios)), target=STEP_TARGET)
+
+# %% ../nbs/90_benchmarks.ipynb #25e50c1e
+def _lines_latent(r):
+    what = (f"diffusion train step, 3D {r['size']}^3 batch {r['batch']}, UNet {'/'.join(map(str, r['unet']))} ({_where(r)}): "
+            f"pixel {r['pixel_ms']:.0f} ms")
+    return [f"{what} / latent (VAE {r['downscale']}x, {r['latent']}^3x{r['latent_channels']}, encoded in the step) "
+            f"{r['latent_ms']:.0f} ms: {r['speedup']:.1f}x faster",
+            f"{what} / latent from cached latents {r['cached_ms']:.0f} ms: {r['cached_speedup']:.1f}x faster"]
+
+@benchmark(_lines_latent, tiny=dict(size=16, batch=1, steps=1, repeats=1, device='cpu', vae=(8, 16, 16), unet=(8, 16, 16)))
+def bench_latent(size: int = 32, batch: int = 2, steps: int = 3,          # 3D side, batch, steps per timed block
+                 repeats: int = 5, device: str = 'auto',                  # rotating blocks (median), device
+                 vae=(8, 16, 32), unet=(16, 32, 32)) -> dict:             # VAE widths (downscale 2^(levels-1)), UNet widths
+    "Diffusion train step time (`Trainer.train_epoch`) in pixel space ÷ in a 3D VAE's latent space, same UNet and input size."
+    tmp = tempfile.mkdtemp(prefix='medgen_bench_')
+    try:
+        ck = toy_autoencoder(Path(tmp) / 'vae.pt', 'vae', spatial_dims=3, overrides=[
+            f'model.vae.channels={list(vae)}', f"model.vae.attention_levels=[{','.join(['false'] * len(vae))}]"])
+        base = [f'runs_dir={tmp}', f'device={device}', 'spatial_dims=3', f'data.image_size={size}', f'data.depth={size}',
+                f'data.batch_size={batch}', f'model.channels={list(unet)}', f"model.attention_levels=[{','.join(['false'] * len(unet))}]",
+                'model.norm_num_groups=8', f'model.num_head_channels={unet[-1]}', 'train.ema_decay=0',
+                'logging.progress=false']
+        latent = base + ['space.name=latent', f'space.latent.latent_checkpoint={ck}', 'space.latent.scale_factor=1']
+        batches = [toy_batch((size,) * 3, b=batch, seed=i) for i in range(steps)]
+        tp = Trainer(load_config(None, base), loaders={'train': batches})
+        tl = Trainer(load_config(None, latent), loaders={'train': batches})
+        space = tl.task.pipe.space
+        with torch.no_grad(): cached = [{**b, 'latent': space.latents(b['bravo'].to(tl.device)).cpu()} for b in batches]
+        tc = Trainer(load_config(None, latent), loaders={'train': cached})
+        dev = tp.device
+        def run(tr):
+            tr.epoch = tr.batch_in_epoch = 0; tr._reset_acc(); t0 = time.perf_counter(); tr.train_epoch()
+            if dev.type == 'cuda': torch.cuda.synchronize(dev)
+            return (time.perf_counter() - t0) / steps
+        trainers = dict(pixel=tp, latent=tl, cached=tc); times = {k: [] for k in trainers}
+        with torch.enable_grad():
+            for tr in trainers.values(): run(tr)                     # warm-up
+            for i in range(repeats):                                 # rotate the order: a changing load hits all alike
+                names = list(trainers)[i % 3:] + list(trainers)[:i % 3]
+                for k in names: times[k].append(run(trainers[k]))
+        ms = {k: float(np.median(v)) * 1e3 for k, v in times.items()}
+        z = space.latents(batches[0]['bravo'][:1].to(tl.device))
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+    return dict(name='latent', device=dev.type, threads=torch.get_num_threads(), size=size, batch=batch, steps=steps, repeats=repeats,
+                unet=list(unet), vae=list(vae),
+                downscale=space.scale, latent=z.shape[-1], latent_channels=z.shape[1], pixel_ms=ms['pixel'], latent_ms=ms['latent'],
+                cached_ms=ms['cached'], speedup=ms['pixel'] / ms['latent'], cached_speedup=ms['pixel'] / ms['cached'])
 
 # %% ../nbs/90_benchmarks.ipynb #03a5af4d
 def run_benchmarks(names=None, tiny: bool = False, out=lambda r: print(*format_result(r), sep='\n', flush=True)) -> list[dict]:

@@ -98,8 +98,13 @@ class ValidationMetrics:
         vals = quality_values(xh, x0, _names(tr, x0), mask, self._lp(tr))
         keep = lambda k: (not k.startswith(('L1', 'MSE')) and (lg.psnr or not k.startswith('PSNR'))
                           and (lg.msssim or not k.startswith('MS-SSIM')))   # L1 is the trainer's Loss/L1_val
+        mid = batch.get('mode_id') if getattr(tr.mode, 'pooled', False) else None   # pooled sequences: also per sequence
+        mid = torch.as_tensor(mid).view(-1).cpu() if mid is not None else None
         for k, v in vals.items():
-            if keep(k): self.means.add(f'Validation/{k}', v)
+            if not keep(k): continue
+            self.means.add(f'Validation/{k}', v)
+            if mid is not None and v.numel() == len(mid):
+                for i in mid.unique().tolist(): self.means.add(f'Validation/{k}_{MODALITIES[i]}', v.detach().cpu()[mid == i])
         seg = (x0[:, :1] > 0.5).float() if mask else out.get('seg')
         if seg is not None and lg.regional_losses:
             err = (xh.clamp(0, 1) - x0).pow(2)

@@ -11,15 +11,22 @@ import papermill as pm
 import medgen
 from .core import *
 from .train import REQUEUE_EXIT_CODE, new_run_dir, train
+import medgen.compression   # registers the compression task: kind=compression
 
 # %% auto #0
-__all__ = ['REPO_ROOT', 'RUN_NOTEBOOKS', 'DEFAULT_NOTEBOOK', 'DEMO_OVERRIDES', 'requeue_exit_code', 'notebook_config',
-           'NotebookExit', 'run_notebook', 'load_params', 'train_main']
+__all__ = ['REPO_ROOT', 'RUN_NOTEBOOKS', 'DEFAULT_NOTEBOOK', 'COMPRESSION_NOTEBOOK', 'DEMO_OVERRIDES',
+           'COMPRESSION_DEMO_OVERRIDES', 'default_notebook', 'requeue_exit_code', 'notebook_config', 'NotebookExit',
+           'run_notebook', 'load_params', 'train_main']
 
 # %% ../nbs/13_cli.ipynb #8061400f
 REPO_ROOT = Path(medgen.__file__).resolve().parents[1]  # the checkout of an editable install
 RUN_NOTEBOOKS = REPO_ROOT / 'nbs' / 'runs'
 DEFAULT_NOTEBOOK = RUN_NOTEBOOKS / 'train_diffusion.ipynb'
+COMPRESSION_NOTEBOOK = RUN_NOTEBOOKS / 'train_compression.ipynb'   # kind=compression
+
+def default_notebook(cfg: RunConfig) -> Path:
+    "The run notebook `--notebook` executes for `cfg` (by its `kind`)."
+    return COMPRESSION_NOTEBOOK if cfg.kind == 'compression' else DEFAULT_NOTEBOOK
 
 def requeue_exit_code() -> int:
     "The exit code meaning 'checkpointed on a signal, run the next segment' (`medgen.train.REQUEUE_EXIT_CODE`)."
@@ -37,11 +44,22 @@ DEMO_OVERRIDES = (  # CPU demo of the run notebook: bravo | seg on the embedded 
     'logging.msssim=false', 'logging.lpips=false', 'logging.worst_batch=false', 'logging.intermediate_steps=false',
 )
 
+COMPRESSION_DEMO_OVERRIDES = (  # CPU demo of kind=compression (train_compression.ipynb): a 2D VAE on the pooled sequences
+    'kind=compression', 'name=demo_vae', 'model.name=vae', 'mode.name=multi_modality',
+    'data.image_size=64', 'data.slices=brain', 'data.batch_size=16', 'data.augment=false',
+    'model.vae.channels=[16,32,64]', 'model.vae.attention_levels=[false,false,false]', 'model.vae.norm_num_groups=16',
+    'model.vae.latent_channels=4', 'model.vae.disc_channels=16', 'model.vae.adv_warmup_epochs=4',   # 64² -> 4 x 16² latents
+    'train.epochs=10', 'train.lr=1e-3', 'train.warmup_epochs=1', 'train.ema_decay=0.99', 'train.max_steps_per_epoch=50',
+    'train.max_val_steps=4', 'train.figure_interval=5', 'train.precision=fp32', 'metrics.test_eval=false', 'logging.lpips=false',
+)
+
 def notebook_config(config_file: str = '', overrides=(), demo: bool | None = None) -> RunConfig:
-    "The run notebook's config: `DEMO_OVERRIDES` (when `demo`, default: no `config_file`) <- `config_file` <- `overrides`."
+    "The run notebook's config: the demo of its kind (when `demo`, default: no `config_file`) <- `config_file` <- `overrides`."
     if isinstance(overrides, str): overrides = [overrides]
     demo = not config_file if demo is None else demo
-    return load_config(config_file or None, [*(DEMO_OVERRIDES if demo else ()), *overrides])
+    if not demo: return load_config(config_file or None, overrides)
+    kind = load_config(config_file or None, overrides, check=False).kind       # which demo: DEMO_OVERRIDES or COMPRESSION_DEMO_OVERRIDES
+    return load_config(config_file or None, [*(COMPRESSION_DEMO_OVERRIDES if kind == 'compression' else DEMO_OVERRIDES), *overrides])
 
 # %% ../nbs/13_cli.ipynb #84cc9fcf
 class NotebookExit(Exception):
@@ -111,7 +129,8 @@ def _parser():
     p.add_argument('--print-config', action='store_true', help='print the resolved config as YAML and exit')
     p.add_argument('--print-run-dir', action='store_true', help='print the run dir a new run of this config would get (for job scripts)')
     p.add_argument('--notebook', action='store_true', help='run the papermill run notebook instead of training in this process')
-    p.add_argument('--notebook-path', default=str(DEFAULT_NOTEBOOK), help='run notebook for --notebook')
+    p.add_argument('--notebook-path', default='', help='run notebook for --notebook (default: runs/train_diffusion.ipynb, '
+                   'runs/train_compression.ipynb for kind=compression)')
     p.add_argument('--output-notebook', default='', help='executed notebook (default <runs_dir>/notebooks/<name>_<time>.ipynb)')
     p.add_argument('--params', default='', help='YAML of papermill parameters (config_file, overrides, ...); a list = a sweep')
     p.add_argument('--index', type=int, default=None, help='which parameter set of a --params list (e.g. $SLURM_ARRAY_TASK_ID)')
@@ -155,8 +174,9 @@ def train_main(argv=None) -> int:
     print(f'run dir: {train(cfg)}'); return 0
 
 def _train_notebook(args, cfg, cfg_file, overrides, params) -> int:
-    out = Path(args.output_notebook or Path(cfg.runs_dir) / 'notebooks' / f"{Path(args.notebook_path).stem}_{cfg.name}_{time.strftime('%Y%m%d-%H%M%S')}.ipynb")
+    nb = Path(args.notebook_path or default_notebook(cfg))
+    out = Path(args.output_notebook or Path(cfg.runs_dir) / 'notebooks' / f"{nb.stem}_{cfg.name}_{time.strftime('%Y%m%d-%H%M%S')}.ipynb")
     extra = {k: v for k, v in params.items() if k not in ('config_file', 'overrides')}
-    print(f'running {args.notebook_path} -> {out}', flush=True)
-    run_notebook(args.notebook_path, out, cfg_file, overrides, extra, log_output=True)
+    print(f'running {nb} -> {out}', flush=True)
+    run_notebook(nb, out, cfg_file, overrides, extra, log_output=True)
     print(f'executed notebook: {out}'); return 0

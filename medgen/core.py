@@ -421,7 +421,8 @@ def validate(cfg: RunConfig) -> RunConfig:
     checks = [(TASKS, cfg.kind, 'kind')] + [(getattr(cfg, s).registry, getattr(cfg, s).name, f'{s}.name') for s in SECTIONS]
     for reg, name, key in checks:
         if not reg: continue                       # nothing of this kind imported (core alone): checked where the pieces are
-        if name not in reg: err(f"config key {key!r}: unknown {reg.what} {name!r}; valid: {', '.join(sorted(reg))}")
+        if name not in reg: err(f"config key {key!r}: unknown {reg.what} {name!r}; valid: {', '.join(sorted(reg))} "
+                                "(pieces register when their chapter is imported: `import medgen.pipeline` registers all)")
         if name in reg.checks: reg.checks[name](cfg)
     return cfg
 

@@ -30,6 +30,9 @@ class UNetConfig:
     use_flash_attention: bool = False
 
 def _check_unet(cfg: RunConfig):
+    if cfg.kind != 'diffusion':
+        raise ConfigError(f"model.name={cfg.model.name!r} is a diffusion network, but kind={cfg.kind!r}: "
+                          "pick a model of that kind (compression: model.name=vae|vqvae|dcae)")
     m = cfg.model.unet
     if len(m.attention_levels) != len(m.channels):
         raise ConfigError(f"model.unet.attention_levels has {len(m.attention_levels)} entries, model.unet.channels "

@@ -70,25 +70,30 @@ class Mode:
 def _cat(batch, keys, mode):
     return torch.cat([_need(batch, k, mode).float() for k in keys], 1)
 
-def _split(self: Mode, batch: dict) -> tuple[torch.Tensor, dict]:
-    "(x0 [B, out_channels, *sp], cond {'image', 'mode_id', 'size_bins'}) from a loader batch."
-    x0 = _cat(batch, self.target_keys, self.name)
+def _condition(self: Mode, batch: dict, shape) -> dict:
+    "cond {'image', 'mode_id', 'size_bins'} of a loader batch whose x0 has `shape` [B, out_channels, *sp]."
+    n, sp = shape[0], tuple(shape[2:])
     cond = dict(image=_cat(batch, self.cond_keys, self.name) if self.cond_keys else None, mode_id=None, size_bins=None)
     if self.pooled:
         mid = torch.as_tensor(_need(batch, 'mode_id', self.name, ' (pooled loader)')).long().view(-1)
-        if mid.numel() != x0.shape[0]: raise ModeError(f"mode {self.name!r}: batch['mode_id'] has {mid.numel()} ids for {x0.shape[0]} samples")
+        if mid.numel() != n: raise ModeError(f"mode {self.name!r}: batch['mode_id'] has {mid.numel()} ids for {n} samples")
         if len(ids := mid.unique()) > 1:
             raise ModeError(f"mode {self.name!r}: batch['mode_id'] mixes sequences {ids.tolist()} in one batch; the mode embedding "
                             "needs homogeneous batches: set data.group_by_mode=true (GroupedBatchSampler)")
         cond['mode_id'] = mid
     if self.size_bins:
         sb = torch.as_tensor(_need(batch, 'size_bins', self.name, " (make_loader(..., size_bins=True))"))
-        if sb.shape != (x0.shape[0], N_SIZE_BINS):
+        if sb.shape != (n, N_SIZE_BINS):
             raise ModeError(f"mode {self.name!r}: batch['size_bins'] must be [B, {N_SIZE_BINS}], got {tuple(sb.shape)}")
-        if self.bin_maps: cond['image'] = size_bin_maps(sb, tuple(x0.shape[2:])).to(x0)
+        if self.bin_maps: cond['image'] = size_bin_maps(sb, sp)
         else: cond['size_bins'] = sb
-    return x0, cond
-Mode.split = _split
+    return cond
+
+def _split(self: Mode, batch: dict) -> tuple[torch.Tensor, dict]:
+    "(x0 [B, out_channels, *sp], cond {'image', 'mode_id', 'size_bins'}) from a loader batch."
+    x0 = _cat(batch, self.target_keys, self.name)
+    return x0, self.condition(batch, x0.shape)
+Mode.condition, Mode.split = _condition, _split
 
 # %% ../nbs/05_modes.ipynb #2a78c4c9
 def _outputs(self: Mode, x0: torch.Tensor, mode_id=None) -> dict[str, torch.Tensor]:
@@ -129,6 +134,18 @@ def _multi(cfg):
 def _segc(cfg): return Mode('seg_conditioned', ('seg',), vectors=('size_bins',), size_bins=True)
 @MODES.register('seg_conditioned_input')
 def _segci(cfg): return Mode('seg_conditioned_input', ('seg',), size_bins=True, bin_maps=True)
+
+def _check_bravo_seg_cond(cfg):
+    if cfg.space.name != 'latent':
+        raise ConfigError(f"mode.name=bravo_seg_cond generates bravo latents conditioned on encoded seg latents: it needs "
+                          f"space.name=latent, got space.name={cfg.space.name}")
+    lat = cfg.space.piece('latent')          # None when no latent space is registered (medgen.spaces not imported)
+    if lat is not None and lat.cond_encoding == 'pool':
+        raise ConfigError("mode.name=bravo_seg_cond conditions on the seg mask in latent form, but space.latent.cond_encoding=pool "
+                          "only resizes it: set space.latent.cond_encoding=autoencoder (with space.latent.seg_checkpoint) or codec")
+
+@MODES.register('bravo_seg_cond', check=_check_bravo_seg_cond)
+def _bravo_seg_cond(cfg): return Mode('bravo_seg_cond', ('bravo',), ('seg',))
 
 def build_mode(cfg: RunConfig) -> Mode:
     "The `Mode` named by `cfg.mode.name` (see `core.MODES`)."

@@ -18,7 +18,7 @@ from .models import build_model, guided, drop_cond
 
 # %% auto #0
 __all__ = ['CKPT_LATEST', 'CKPT_BEST', 'checkpoint_path', 'load_checkpoint', 'sample_noise', 'global_randn', 'global_timesteps',
-           'Pipeline', 'ema_weights']
+           'Pipeline', 'ema_weights', 'global_choice']
 
 # %% ../nbs/07_pipeline.ipynb #2f4ff0f6
 CKPT_LATEST, CKPT_BEST = 'checkpoint_latest.pt', 'checkpoint_best.pt'
@@ -117,23 +117,35 @@ def from_checkpoint(cls: Pipeline, path, ema: bool = True, device='cpu', which: 
 # %% ../nbs/07_pipeline.ipynb #4b22be6d
 @patch
 @torch.no_grad()
-def split(self: Pipeline, batch: dict) -> tuple[torch.Tensor, dict]:
-    "(x0 image channels, cond with its image mapped to the diffusion grid) of a loader batch."
-    x0, cond = self.mode.split(batch)
+def split(self: Pipeline, batch: dict) -> tuple[torch.Tensor | None, dict]:
+    "(x0 image channels — None for a batch of cached latents —, cond with its image mapped to the diffusion grid) of a loader batch."
+    if batch.get('latent') is None: x0, cond = self.mode.split(batch)
+    else:                                     # pre-encoded: the condition of images of the latents' size
+        z = batch['latent']
+        x0, cond = None, self.mode.condition(batch, (z.shape[0], self.mode.out_channels, *[s * self.space.scale for s in z.shape[2:]]))
     cond = dict(cond)
     if cond.get('image') is not None: cond['image'] = self.space.encode_cond(cond['image'])
     return x0, cond
 
 @patch
-def encode(self: Pipeline, batch: dict) -> tuple[torch.Tensor, torch.Tensor, dict]:
-    "(x0 image channels, z0 in the diffusion space, cond in the diffusion grid) of a loader batch."
+def encode(self: Pipeline, batch: dict) -> tuple[torch.Tensor | None, torch.Tensor, dict]:
+    "(x0 image channels or None, z0 in the diffusion space, cond in the diffusion grid) of a loader batch; cached latents are used as they are."
     x0, cond = self.split(batch)
-    with torch.no_grad(): return x0, self.space.encode(x0), cond
+    with torch.no_grad():
+        return x0, self.space.encode(x0) if x0 is not None else self.space.scale_latent(batch['latent']), cond
+
+def global_choice(n: int,                        # number of choices
+                  z,                             # gives the local batch size and the device
+                  gen,                           # generator shared by all ranks
+                  rank: int = 0, world: int = 1  # this process and the number of processes
+                 ) -> torch.Tensor:
+    "Uniform indices in [0, n) per sample, drawn for the global batch from `gen`; this rank's rows."
+    return torch.randint(n, (z.shape[0] * world,), generator=gen, device=z.device)[_rank_rows(z.shape[0], rank, world)]
 
 @patch
 def loss(self: Pipeline, batch: dict,   # a loader batch on the device
-         generator: torch.Generator,   # the training generator: dropout, noise, timesteps in this order
-         train: bool = True,        # condition dropout on; False for validation
+         generator: torch.Generator,   # the training generator: dropout, noise, timesteps (, kept channels) in this order
+         train: bool = True,        # condition dropout and channel augmentation on; False for validation
          net: nn.Module | None = None,  # the network to run (a DDP / compiled wrapper of `model`); default: `model` or `sampling_model`
          rank: int = 0, world: int = 1,  # DDP: noise and timesteps are drawn for the global batch, this rank's rows used
          autocast=contextlib.nullcontext) -> dict:  # autocast: context for the network (bf16 on GPU)
@@ -143,10 +155,19 @@ def loss(self: Pipeline, batch: dict,   # a loader batch on the device
     if train and p > 0: cond = drop_cond(cond, p, generator=generator)
     noise = global_randn(z0, generator, rank, world)
     t = global_timesteps(self.strategy, z0, generator, rank, world)
+    keep = None
+    if train and getattr(self.space, 'augmented', False):                  # DC-AE 1.5: each sample keeps its first k latent channels
+        opts = torch.tensor(self.space.channel_options, device=z0.device)
+        keep = self.space.keep_mask(opts[global_choice(len(opts), z0, generator, rank, world)], z0)
+        z0 = z0 * keep
     x_t, target = self.strategy.pair(z0, noise, t)
     if net is None: net = self.model if train else self.sampling_model
     with autocast(): pred = net(x_t, t, cond)
-    loss, per = self.strategy.loss(pred.float(), target.float(), t)
+    if keep is None: loss, per = self.strategy.loss(pred.float(), target.float(), t)
+    else:                                # the kept channels only: weights with w² = C/k on them, 0 elsewhere, make the
+        w = (keep * (keep.shape[1] / keep.sum(1, keepdim=True))).sqrt()   # strategy's mean a mean over the kept channels
+        loss, per = self.strategy.loss(pred.float() * w, target.float() * w, t)
+    if x0 is None and not train: x0 = self.space.decode(z0)   # cached latents: validation compares with their decoding
     return dict(loss=loss, per_sample=per.detach(), t=t, t_norm=self.strategy.t_norm(t), x0=x0, z0=z0, x_t=x_t,
                 pred=pred.detach(), cond=cond, seg=batch.get('seg'), spacing=batch.get('spacing'))
 
@@ -169,8 +190,10 @@ def sample(self: Pipeline, batch: dict,  # loader batch whose conditions (masks,
     "Samples conditioned on `batch`: {key: [B,1,*sp]} on the CPU (masks binary, images in [0,1]); with `trajectory`, also the states."
     dev, m = self.device, self.sampling_model
     batch = {k: (v.to(dev) if torch.is_tensor(v) else v) for k, v in batch.items()}
-    x0, cond = self.split(batch)                      # the targets give only the shape: they are not encoded
-    if noise is None: noise = sample_noise((x0.shape[0], *self.space.shape(tuple(x0.shape[1:]))), seed, first, dev)
+    x0, cond = self.split(batch)                      # the targets (or cached latents) give only the shape: they are not encoded
+    if noise is None:
+        shape = tuple(batch['latent'].shape) if x0 is None else (x0.shape[0], *self.space.shape(tuple(x0.shape[1:])))
+        noise = sample_noise(shape, seed, first, dev)
     scale = self.cfg.strategy.guidance_scale if guidance is None else guidance
     g = torch.Generator(dev).manual_seed(seed * 1_000_003 + (first if isinstance(first, int) else int(first[0])) + 2 ** 31)  # not a noise seed
     was = m.training; m.eval()

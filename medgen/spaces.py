@@ -4,27 +4,35 @@
 
 # %% ../nbs/03_spaces.ipynb #7c31dcfa
 from __future__ import annotations
-import functools, math
+import functools, hashlib, json, math, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import torch, torch.nn.functional as F
-from monai.networks.nets import AutoencoderKL
+from torch.utils.data import Dataset
+from fastcore.basics import patch
 from .core import *
+from .data import data_root
+from .autoencoders import (space_to_depth, depth_to_space, build_autoencoder, load_autoencoder, mask_to_channels,
+                                 encode_mask_lossless, decode_mask_lossless)
 
 # %% auto #0
-__all__ = ['Space', 'PixelSpace', 'space_to_depth', 'depth_to_space', 'SpaceToDepth', 'haar_matrix', 'band_names', 'haar',
-           'ihaar', 'WaveletSpace', 'load_autoencoder', 'LatentSpace', 'LatentConfig', 'build_space']
+__all__ = ['TOY_AUTOENCODERS', 'CACHE_INDEX', 'Space', 'PixelSpace', 'SpaceToDepth', 'haar_matrix', 'band_names', 'haar', 'ihaar',
+           'WaveletSpace', 'LatentSpace', 'toy_autoencoder', 'file_digest', 'cache_settings', 'read_cache',
+           'LatentDataset', 'LatentConfig', 'build_space', 'space_to_depth', 'depth_to_space']
 
 # %% ../nbs/03_spaces.ipynb #e8d2afcc
 class Space:
     "Pixel space: `encode`/`decode` are the identity. Base class of the other spaces."
     name, scale = 'pixel', 1
+    augmented = False                           # DC-AE 1.5 augmented diffusion (the latent space of a structured autoencoder)
     def encode(self, x): return x               # image [B,C,*sp] -> diffusion tensor
     def decode(self, z): return z               # diffusion tensor -> image
     def encode_cond(self, c): return c          # conditioning image -> diffusion grid
     def channels(self, c: int) -> int: return c        # channels of encode() for a C-channel image
     def cond_channels(self, c: int) -> int: return self.channels(c)  # channels of encode_cond()
     def fit(self, x): return self               # measure statistics on training images (tensor or iterable)
+    def scale_latent(self, latent):             # cached latents (`batch['latent']`) -> diffusion tensor: latent space only
+        raise ConfigError(f"batch['latent'] holds pre-encoded latents, which only space.name=latent reads (this is the {self.name} space)")
     def state_dict(self) -> dict: return {}
     def load_state_dict(self, sd: dict): return self
     def to(self, device): return self
@@ -46,21 +54,7 @@ class PixelSpace(Space):
     def __init__(self, cfg=None): pass
 
 # %% ../nbs/03_spaces.ipynb #2e0904ee
-def space_to_depth(x, f: int = 2):
-    "Fold each `f`^n block of `x` [B,C,*sp] (n = 2 or 3) into channels: [B, C·f^n, *sp/f]."
-    b, c, *sp = x.shape; n = len(sp)
-    if any(s % f for s in sp): raise ValueError(f"space_to_depth: spatial size {tuple(sp)} must be divisible by {f}")
-    x = x.reshape(b, c, *[v for s in sp for v in (s // f, f)])
-    x = x.permute(0, 1, *range(3, 2 + 2 * n, 2), *range(2, 2 + 2 * n, 2))
-    return x.reshape(b, c * f ** n, *[s // f for s in sp])
-
-def depth_to_space(z, f: int = 2):
-    "Inverse of `space_to_depth`: [B, C·f^n, *sp] -> [B, C, *sp·f] (n = number of spatial dims of `z`)."
-    b, cf, *sp = z.shape; n = len(sp)
-    c = cf // f ** n
-    z = z.reshape(b, c, *[f] * n, *sp)
-    z = z.permute(0, 1, *[v for i in range(n) for v in (2 + n + i, 2 + i)])
-    return z.reshape(b, c, *[s * f for s in sp])
+_all_ = ['space_to_depth', 'depth_to_space']   # re-exported from medgen.autoencoders
 
 # %% ../nbs/03_spaces.ipynb #82e3d473
 @SPACES.register('space_to_depth')
@@ -149,74 +143,249 @@ class WaveletSpace(Space):
         else: self.mean = self.std = None
         return self
 
-# %% ../nbs/03_spaces.ipynb #170fab00
-def _ae_downscale(config: dict) -> int:
-    "Spatial downscale of a MONAI AutoencoderKL built from `config` (2 per level after the first)."
-    return 2 ** (len(config.get('channels', (32, 64, 64, 64))) - 1)
-
-def load_autoencoder(path, device='cpu'):
-    "Frozen MONAI `AutoencoderKL` from a checkpoint file {'config': kwargs, 'model_state_dict': ...}."
-    p = Path(path)
-    if not p.is_file(): raise ConfigError(f"latent autoencoder checkpoint {str(p)!r} does not exist (space.latent.latent_checkpoint)")
-    try: ck = torch.load(p, map_location='cpu', weights_only=True)
-    except Exception as e: raise ConfigError(f"latent autoencoder checkpoint {str(p)!r} cannot be read: {e}") from None
-    miss = [k for k in ('config', 'model_state_dict') if not isinstance(ck, dict) or k not in ck]
-    if miss: raise ConfigError(f"latent autoencoder checkpoint {str(p)!r} lacks {', '.join(map(repr, miss))}; "
-                               "expected a dict with 'config' (AutoencoderKL kwargs) and 'model_state_dict'")
-    try:
-        ae = AutoencoderKL(**ck['config'])
-        ae.load_state_dict(ck['model_state_dict'])
-    except Exception as e: raise ConfigError(f"latent autoencoder checkpoint {str(p)!r} does not build an AutoencoderKL: {e}") from None
-    ae.downscale = _ae_downscale(ck['config'])
-    return ae.to(device)
-
 # %% ../nbs/03_spaces.ipynb #4b980fbe
+def _groups(x, ae, what: str = 'autoencoder'):
+    "`x` split into chunks of the `ae`'s input channels (several images, e.g. dual, are encoded one by one)."
+    if x.shape[1] % ae.in_channels:
+        raise ConfigError(f"latent space: {x.shape[1]} channel(s) cannot go through the {what}, which encodes {ae.in_channels} at a time")
+    return x.split(ae.in_channels, 1)
+
 class LatentSpace(Space):
-    "Diffusion on the posterior mean of a frozen autoencoder, times `scale_factor`."
+    "Diffusion on the latents of a frozen autoencoder (VAE, VQ-VAE, DC-AE: see `medgen.autoencoders`), times `scale_factor`."
     name = 'latent'
-    def __init__(self, autoencoder, scale_factor: float = 1.0, cond_pool: str = 'max', downscale: int | None = None):
+    def __init__(self, autoencoder,              # a frozen `medgen.autoencoders.Autoencoder`
+                 scale_factor: float = 0.,       # latent multiplier; 0 = measure it with `fit` (1 / std of training latents)
+                 cond_encoding: str = 'pool',    # a conditioning mask on the latent grid: 'pool', 'codec' or 'autoencoder'
+                 cond_pool: str = 'max',         # 'pool': 'max' (a cell is tumour if any voxel is) or 'area' (tumour fraction)
+                 seg_autoencoder=None,           # 'autoencoder': the frozen mask autoencoder
+                 augmented: bool = False,        # DC-AE 1.5 augmented diffusion training (`Pipeline.loss` masks channels)
+                 cache: str = '',                # latent cache folder written by `medgen_encode` ('' = encode on the fly)
+                 cfg: RunConfig | None = None):  # the run's config: a cache must match its data and mode
         self.ae = autoencoder.eval().requires_grad_(False)
-        self.scale = downscale or getattr(autoencoder, 'downscale', None) or 1
-        self.scale_factor, self.cond_pool = float(scale_factor), cond_pool
-        self.in_channels = self.ae.encoder.in_channels
-        self.latent_channels = self.ae.latent_channels
-    def _groups(self, x):
-        if x.shape[1] % self.in_channels:
-            raise ValueError(f"latent space: {x.shape[1]} image channels is not a multiple of the autoencoder's {self.in_channels}")
-        return x.split(self.in_channels, 1)    # several images (e.g. dual mode) are encoded one by one
+        self.scale, self.n = int(self.ae.downscale), int(self.ae.spatial_dims)
+        self.in_channels, self.latent_channels = int(self.ae.in_channels), int(self.ae.latent_channels)
+        self.channel_options = [int(k) for k in self.ae.channel_options()]
+        self.fixed, self.scale_factor = scale_factor > 0, (float(scale_factor) if scale_factor > 0 else None)
+        self.cond_encoding, self.cond_pool, self.augmented = cond_encoding, cond_pool, augmented
+        self.seg_ae = seg_autoencoder.eval().requires_grad_(False) if seg_autoencoder is not None else None
+        if cond_encoding == 'autoencoder' and self.seg_ae is None: raise ConfigError("latent space: cond_encoding='autoencoder' needs a seg autoencoder")
+        self.cache, self.cfg = str(cache or ''), cfg
+        self.checkpoint = getattr(self.ae, 'checkpoint', None)      # the file `load_autoencoder` read (a cache must come from it)
+
+    @property
+    def factor(self) -> float:
+        "The scale factor; an error until it is measured (`fit`) or loaded (`load_state_dict`)."
+        if self.scale_factor is None:
+            raise ConfigError("latent space: the scale factor is not measured yet: fit the space on training images "
+                              "(a new run does) or set space.latent.scale_factor > 0")
+        return self.scale_factor
     @torch.no_grad()
-    def encode(self, x): return torch.cat([self.ae.encode(g)[0] for g in self._groups(x)], 1) * self.scale_factor
+    def latents(self, x):
+        "Unscaled latents of images `x` [B, C, *sp] (C a multiple of the autoencoder's input channels)."
+        return torch.cat([self.ae.encode(g) for g in _groups(x, self.ae)], 1)
+    def encode(self, x): return self.latents(x) * self.factor
+    def scale_latent(self, latent): return latent.float() * self.factor     # cached (unscaled) latents -> diffusion space
     def decode(self, z):
-        return torch.cat([self.ae.decode(g / self.scale_factor) for g in z.split(self.latent_channels, 1)], 1)
-    def encode_cond(self, c):
-        if self.scale == 1: return c
-        return getattr(F, f"{'max' if self.cond_pool == 'max' else 'avg'}_pool{c.ndim - 2}d")(c, self.scale)
-    def channels(self, c): return len(self._groups(torch.empty(0, c))) * self.latent_channels
-    def cond_channels(self, c): return c
-    def to(self, device): self.ae.to(device); return self
-    def state_dict(self): return {'scale_factor': torch.tensor(self.scale_factor)}
+        return torch.cat([self.ae.decode(g / self.factor) for g in z.split(self.latent_channels, 1)], 1)
+    def channels(self, c):
+        if c % self.in_channels:
+            raise ConfigError(f"latent space: the mode has {c} image channel(s) but the autoencoder {str(self.checkpoint or '')!r} encodes "
+                              f"{self.in_channels} at a time: train the autoencoder on this mode's images")
+        return c // self.in_channels * self.latent_channels
+    def to(self, device):
+        self.ae.to(device)
+        if self.seg_ae is not None: self.seg_ae.to(device)
+        return self
+    def state_dict(self): return {} if self.scale_factor is None else {'scale_factor': torch.tensor(self.scale_factor)}
     def load_state_dict(self, sd):
         if 'scale_factor' in sd: self.scale_factor = float(sd['scale_factor'])
         return self
-    def __repr__(self): return f"LatentSpace(scale={self.scale}, latent_channels={self.latent_channels}, scale_factor={self.scale_factor})"
+    def __repr__(self):
+        return (f"LatentSpace({self.ae.kind}, scale={self.scale}, latent_channels={self.latent_channels}, scale_factor={self.scale_factor}"
+                f"{', cond=' + self.cond_encoding}{', augmented' if self.augmented else ''}{', cache' if self.cache else ''})")
 
+# %% ../nbs/03_spaces.ipynb #a93b4c5a
+TOY_AUTOENCODERS = {   # tiny widths per kind (downscale: vae 2, vqvae 4, dcae 2), for tests and demos
+    'vae': ['model.vae.channels=[8,16]', 'model.vae.attention_levels=[false,false]', 'model.vae.norm_num_groups=8'],
+    'vqvae': ['model.vqvae.channels=[8,16]', 'model.vqvae.num_res_layers=1', 'model.vqvae.num_embeddings=32'],
+    'dcae': ['model.dcae.block_out_channels=[8,16]', 'model.dcae.layers_per_block=[0,1]', 'model.dcae.latent_channels=8']}
+
+def toy_autoencoder(path,                  # checkpoint file to write
+                    kind: str = 'vae',     # 'vae', 'vqvae' or 'dcae'
+                    spatial_dims: int = 2, # 2 or 3
+                    in_channels: int = 1,  # image channels it encodes at a time
+                    overrides=(),          # more `model.<kind>.*` settings, e.g. ['model.dcae.structured_latent=true']
+                    seed: int = 0) -> Path:  # initialisation seed
+    "A tiny untrained autoencoder written like a compression run's checkpoint (tests and demos: `load_autoencoder` reads it)."
+    cfg = load_config(overrides=['kind=compression', f'spatial_dims={spatial_dims}', f'model.name={kind}', *TOY_AUTOENCODERS[kind], *overrides],
+                      check=False)
+    with torch.random.fork_rng(), warnings.catch_warnings():   # the caller's RNG is left alone
+        torch.manual_seed(seed); warnings.simplefilter('ignore', UserWarning)   # DC-AE 1.5 advises >= 64 structured channels
+        ae = build_autoencoder(cfg, in_channels)
+    ck = dict(autoencoder=ae.kind, autoencoder_spec=ae.spec, model_state_dict=ae.state_dict(), config=to_dict(cfg))
+    with atomic_write(path) as tmp: torch.save(ck, tmp)
+    return Path(path)
+
+# %% ../nbs/03_spaces.ipynb #eb4f2415
+@patch
+@torch.no_grad()
+def fit(self: LatentSpace, x=()):
+    "Set `scale_factor` = 1 / std of training latents (`x`: images, batch dicts, cached latents; a cache's own statistics first)."
+    if self.fixed: return self
+    if self.cache: std = read_cache(self.cache, self.checkpoint, self.cfg)['splits']['train']['std']
+    else:
+        n = s1 = s2 = 0
+        for b in ([x] if torch.is_tensor(x) or isinstance(x, dict) else x):
+            z = (b['latent'] if isinstance(b, dict) and 'latent' in b else self.latents(next(_batches([b])))).double()
+            n, s1, s2 = n + z.numel(), s1 + z.sum(), s2 + (z * z).sum()
+        if not n: raise ValueError("latent space: fit got no training images to measure the scale factor on")
+        std = float((s2 / n - (s1 / n) ** 2).clamp_min(0).sqrt())
+    if not std > 0: raise ValueError(f"latent space: the training latents have std {std}, so 1 / std is no scale factor")
+    self.scale_factor = 1 / std
+    return self
+
+# %% ../nbs/03_spaces.ipynb #b7601f8a
+@patch
+def encode_cond(self: LatentSpace, c):
+    "A conditioning image (a mask) on the latent grid, as `cond_encoding` says: pooled, space-to-depth (lossless) or encoded."
+    if self.cond_encoding == 'codec': return space_to_depth(c, self.scale) if self.scale > 1 else c
+    if self.cond_encoding == 'autoencoder':
+        with torch.no_grad(): return torch.cat([self.seg_ae.encode(g) for g in _groups(c, self.seg_ae, 'seg autoencoder')], 1)
+    if self.scale == 1: return c
+    return getattr(F, f"{'max' if self.cond_pool == 'max' else 'avg'}_pool{c.ndim - 2}d")(c, self.scale)
+
+@patch
+def cond_channels(self: LatentSpace, c: int) -> int:
+    "Channels of `encode_cond` for a `c`-channel condition."
+    if self.cond_encoding == 'codec': return c * self.scale ** self.n
+    if self.cond_encoding == 'autoencoder': return len(_groups(torch.empty(0, c), self.seg_ae, 'seg autoencoder')) * self.seg_ae.latent_channels
+    return c
+
+# %% ../nbs/03_spaces.ipynb #cb1d7ba6
+@patch
+def keep_mask(self: LatentSpace, k, z):
+    "[B, C, 1, …]: 1 on the latent channels sample b keeps (index < k[b] within each image's latents), else 0."
+    idx = torch.arange(z.shape[1], device=z.device) % self.latent_channels
+    return (idx < torch.as_tensor(k, device=z.device).view(-1, 1)).to(z.dtype).view(*z.shape[:2], *[1] * (z.ndim - 2))
+
+# %% ../nbs/03_spaces.ipynb #40e7db62
+CACHE_INDEX = 'index.json'
+
+@functools.lru_cache(maxsize=16)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
+    return h.hexdigest()
+
+def file_digest(path) -> str:
+    "SHA-256 (hex) of a file's bytes; remembered while the file is unchanged."
+    st = Path(path).stat()
+    return _digest(str(Path(path).resolve()), st.st_mtime_ns, st.st_size)
+
+def cache_settings(cfg: RunConfig) -> dict:
+    "What a latent cache and a run must agree on: the data it was read from and the mode's targets."
+    d, mode = cfg.data, MODES[cfg.mode.name](cfg)
+    return dict(root=str(data_root(cfg).resolve()), spatial_dims=cfg.spatial_dims, image_size=d.image_size,
+                depth=d.depth if cfg.spatial_dims == 3 else None, slices=d.slices if cfg.spatial_dims == 2 else None,
+                target_keys=list(mode.target_keys), modalities=list(d.modalities) if mode.pooled else None)
+
+# %% ../nbs/03_spaces.ipynb #eb4f1a8c
+def read_cache(root,                          # a latent cache folder (medgen_encode --out)
+               checkpoint=None,               # the run's autoencoder checkpoint file: the cache must come from it
+               cfg: RunConfig | None = None   # the run's config: the cache must match its data settings and mode
+              ) -> dict:
+    "The index of the latent cache at `root`, checked against the autoencoder `checkpoint` and `cfg` when given."
+    p = Path(root) / CACHE_INDEX
+    if not p.is_file():
+        raise ConfigError(f"space.latent.cache={str(root)!r}: no latent cache there ({CACHE_INDEX} missing); write one with "
+                          f"medgen_encode ... --out {root}")
+    index = json.loads(p.read_text())
+    if checkpoint:
+        digest = file_digest(checkpoint)
+        if digest != index['checkpoint_sha256']:
+            raise ConfigError(f"latent cache {str(root)!r} was encoded by {index['checkpoint']!r} (sha256 {index['checkpoint_sha256'][:12]}), "
+                              f"not by space.latent.latent_checkpoint={str(checkpoint)!r} (sha256 {digest[:12]}): encode it again with medgen_encode")
+    if cfg is not None:
+        have = index['settings']
+        diff = [f"{k}: cache {have.get(k)!r}, run {v!r}" for k, v in cache_settings(cfg).items() if have.get(k) != v]
+        if diff: raise ConfigError(f"latent cache {str(root)!r} does not match this run's data and mode ({'; '.join(diff)}): "
+                                   "encode it again with medgen_encode")
+    return index
+
+class LatentDataset(Dataset):
+    "One split of a latent cache: items {'latent' (unscaled), the stored condition keys, 'spacing', 'patient'[, 'slice']}."
+    def __init__(self, root, split: str = 'train', index: dict | None = None):
+        self.root, self.index = Path(root), index or read_cache(root)
+        if split not in self.index['splits']:
+            raise ConfigError(f"latent cache {str(root)!r} has no split {split!r}; it holds: {', '.join(self.index['splits'])}")
+        self.data = torch.load(self.root / self.index['splits'][split]['file'], map_location='cpu', weights_only=True, mmap=True)
+    def __len__(self): return len(self.data['latent'])
+    def __getitem__(self, idx):
+        i = int(idx[0] if isinstance(idx, (tuple, list)) else idx)   # samplers may pair the index with an augmentation seed
+        item = {k: (v[i].clone() if torch.is_tensor(v) else v[i]) for k, v in self.data.items()}
+        if SEG in item: item[SEG] = item[SEG].float()                # stored as bool
+        return item
+    def preload(self): return self                                   # memory-mapped already: workers share it
+    @property
+    def mode_ids(self) -> list[int]:
+        "The sequence of every item (for `GroupedBatchSampler`; 0 when not pooled)."
+        return self.data['mode_id'].tolist() if 'mode_id' in self.data else [0] * len(self)
+
+@patch
+def cached_dataset(self: LatentSpace, split: str):
+    "The pre-encoded training latents (`LatentDataset`) when `space.latent.cache` is set; None otherwise and for other splits."
+    if not self.cache or split != 'train': return None
+    return LatentDataset(self.cache, split, read_cache(self.cache, self.checkpoint, self.cfg))
+
+# %% ../nbs/03_spaces.ipynb #170fab00
 @dataclass
 class LatentConfig:
     "The latent space's own settings (`space.latent.*`)."
-    latent_checkpoint: str = ''  # frozen autoencoder checkpoint {'config', 'model_state_dict'}
-    scale_factor: float = 1.0    # latent multiplier (scale latents to unit variance)
-    cond_pool: str = choice('max', 'area', doc='how a conditioning image is resized to the latent grid (max keeps small lesions)')
+    latent_checkpoint: str = ''  # the autoencoder: a compression run dir (checkpoint_best.pt, else latest) or checkpoint file
+    scale_factor: float = 0.0    # latent multiplier; 0 = measured on the training latents (1 / std), kept in checkpoints
+    cond_encoding: str = choice('pool', 'codec', 'autoencoder',
+                                doc='a conditioning mask on the latent grid: resized, lossless space-to-depth, or a seg autoencoder')
+    cond_pool: str = choice('max', 'area', doc='cond_encoding=pool: how the mask is resized (max keeps small lesions)')
+    seg_checkpoint: str = ''     # cond_encoding=autoencoder: the mask autoencoder (e.g. a seg_compression run)
+    augmented_diffusion: bool = False  # DC-AE 1.5: required by, and only allowed with, a structured-latent autoencoder
+    cache: str = ''              # latents written by medgen_encode, read for training ('' = encode on the fly)
 
 def _check_latent(cfg):
-    if not cfg.space.latent.latent_checkpoint:
-        raise ConfigError("space.name=latent needs space.latent.latent_checkpoint (a trained autoencoder checkpoint)")
-    if cfg.space.latent.scale_factor <= 0:
-        raise ConfigError(f"config key 'space.latent.scale_factor': {cfg.space.latent.scale_factor} must be > 0")
+    c = cfg.space.latent
+    if not c.latent_checkpoint:
+        raise ConfigError("space.name=latent needs space.latent.latent_checkpoint (a compression run: medgen_train kind=compression)")
+    if c.scale_factor < 0: raise ConfigError(f"config key 'space.latent.scale_factor': {c.scale_factor} must be >= 0 (0 = measure it)")
+    if c.cond_encoding == 'autoencoder' and not c.seg_checkpoint:
+        raise ConfigError("space.latent.cond_encoding=autoencoder needs space.latent.seg_checkpoint (a mask autoencoder, e.g. a seg_compression run)")
+    if c.seg_checkpoint and c.cond_encoding != 'autoencoder':
+        raise ConfigError(f"space.latent.seg_checkpoint is read only with space.latent.cond_encoding=autoencoder (got {c.cond_encoding})")
+    if c.cache and cfg.data.augment:
+        raise ConfigError("space.latent.cache holds latents encoded once, without augmentation: set data.augment=false")
+
+def _structured_rule(ae, ck: str, augmented: bool):
+    "DC-AE 1.5: a structured latent requires augmented diffusion training, and augmented diffusion requires one."
+    opts = ae.channel_options()
+    if len(opts) > 1 and not augmented:
+        raise ConfigError(f"space.latent.latent_checkpoint={ck!r} has a structured latent space (DC-AE 1.5, channel options "
+                          f"{opts[0]}..{opts[-1]}), which diffusion must train with space.latent.augmented_diffusion=true")
+    if len(opts) == 1 and augmented:
+        raise ConfigError(f"space.latent.augmented_diffusion=true needs a structured-latent autoencoder (model.dcae.structured_latent=true), "
+                          f"but space.latent.latent_checkpoint={ck!r} is a {ae.kind} with a plain {ae.latent_channels}-channel latent")
 
 @SPACES.register('latent', config=LatentConfig, check=_check_latent)
 def _latent(cfg):
     c = cfg.space.latent
-    return LatentSpace(load_autoencoder(c.latent_checkpoint), c.scale_factor, c.cond_pool)
+    ae = load_autoencoder(c.latent_checkpoint)
+    if ae.spatial_dims != cfg.spatial_dims:
+        raise ConfigError(f"space.latent.latent_checkpoint={c.latent_checkpoint!r} is a {ae.spatial_dims}D autoencoder; the run has spatial_dims={cfg.spatial_dims}")
+    _structured_rule(ae, c.latent_checkpoint, c.augmented_diffusion)
+    seg = load_autoencoder(c.seg_checkpoint) if c.cond_encoding == 'autoencoder' else None
+    if seg is not None and (seg.spatial_dims, seg.downscale) != (ae.spatial_dims, ae.downscale):
+        raise ConfigError(f"space.latent.seg_checkpoint={c.seg_checkpoint!r} maps {seg.spatial_dims}D masks {seg.downscale}x down, but "
+                          f"space.latent.latent_checkpoint={c.latent_checkpoint!r} maps {ae.spatial_dims}D images {ae.downscale}x down: "
+                          "the condition must land on the latent grid")
+    return LatentSpace(ae, c.scale_factor, c.cond_encoding, c.cond_pool, seg, c.augmented_diffusion, c.cache, cfg)
 
 # %% ../nbs/03_spaces.ipynb #cc71f176
 def build_space(cfg: RunConfig) -> Space:

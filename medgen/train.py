@@ -17,13 +17,14 @@ from torch.utils.data import DataLoader
 from .core import *
 from .data import make_loader
 from .strategies import bin_labels
+from .losses import perceptual_loss
 from .pipeline import *
 from .callbacks import default_callbacks
 
 # %% auto #0
-__all__ = ['WARMUP_START', 'REQUEUE_EXIT_CODE', 'make_optimizer', 'make_scheduler', 'save_checkpoint', 'init_distributed',
-           'all_reduce_sum', 'run_group', 'new_run_dir', 'resolve_run', 'Requeue', 'stop_on_signals', 'step_bins',
-           'Task', 'DiffusionTask', 'Trainer', 'train']
+__all__ = ['WARMUP_START', 'REQUEUE_EXIT_CODE', 'FIT_BATCHES', 'make_optimizer', 'make_scheduler', 'save_checkpoint',
+           'init_distributed', 'all_reduce_sum', 'run_group', 'new_run_dir', 'resolve_run', 'Requeue',
+           'stop_on_signals', 'step_bins', 'Task', 'DiffusionTask', 'Trainer', 'train']
 
 # %% ../nbs/10_train.ipynb #775c384f
 WARMUP_START = 0.1  # warmup starts at 10 % of train.lr
@@ -159,13 +160,16 @@ class Task:
     def data_kwargs(self) -> dict:
         "Arguments of `medgen.data.make_loader` for this task's batches."
         return self.mode.data_kwargs if self.mode is not None else {}
+    def dataset(self, split: str): return None               # a Dataset for `split` replacing `make_loader`'s (e.g. cached latents)
     def modules(self) -> list[nn.Module]: return []          # switched between train() and eval() by the loop
     def prepare(self, tr): pass                              # a new run, before its first step (fit data statistics)
     def train_step(self, tr, batch: dict, generator) -> dict: raise NotImplementedError
     def validation_step(self, tr, batch: dict, generator) -> dict: raise NotImplementedError
+    def validation_end(self, tr, logs: dict): pass           # after the validation batches (all ranks): add the task's own scalars
     def epoch_end(self, tr, metric: float | None): pass      # step the schedulers (metric: for reduce-on-plateau)
     def lrs(self) -> dict: return {}                          # {'LR/<name>': learning rate} logged per epoch
     def sample(self, batch: dict, n: int | None = None, **kw): raise NotImplementedError(f"task {type(self).__name__} draws no samples")
+    def metadata(self) -> dict: return {}                     # extra fields of metadata.json
     def state_dict(self) -> dict: return {}
     def load_state_dict(self, sd: dict): pass
 
@@ -173,6 +177,11 @@ class Task:
 def _take(batch: dict, n: int) -> dict:
     "First `n` samples of every tensor/list in `batch`."
     return {k: (v[:n] if torch.is_tensor(v) or isinstance(v, (list, tuple)) else v) for k, v in batch.items()}
+
+class _Keep:
+    "Calls `net` and keeps its last output (with its graph): the prediction behind `Pipeline.loss`, for the perceptual term."
+    def __init__(self, net): self.net, self.out = net, None
+    def __call__(self, *args): self.out = self.net(*args); return self.out
 
 @TASKS.register('diffusion')
 class DiffusionTask(Task):
@@ -185,9 +194,22 @@ class DiffusionTask(Task):
         self.opt = make_optimizer(self.pipe.model, tr.cfg)
         self.sched, self.plateau = make_scheduler(self.opt, tr.cfg)
         self.net = tr.wrap(self.pipe.model)
+        self.image_channels = [i for i, k in enumerate(self.mode.target_keys) if not self.mode.is_mask(k)]   # never on masks
+        self.perceptual = perceptual_loss(tr.cfg) if tr.cfg.train.perceptual_weight > 0 and self.image_channels else None
+        if self.perceptual is not None: self.perceptual.to(tr.device)
+    def dataset(self, split):
+        f = getattr(self.pipe.space, 'cached_dataset', None)    # a latent space with a cache of pre-encoded training latents
+        return f(split) if f is not None else None
     def modules(self): return [self.pipe.model, self.pipe.sampling_model]
     def train_step(self, tr, batch, generator):
-        out = self.pipe.loss(batch, generator, train=True, net=self.net, rank=tr.rank, world=tr.world, autocast=tr.autocast)
+        net = _Keep(self.net) if self.perceptual is not None else self.net
+        out = self.pipe.loss(batch, generator, train=True, net=net, rank=tr.rank, world=tr.world, autocast=tr.autocast)
+        if self.perceptual is not None:   # total = MSE + perceptual_weight · perceptual(x̂0 decoded, x0), image channels only
+            c = self.image_channels
+            x0_hat = self.pipe.predict_x0({**out, 'pred': net.out.float()}).float().clamp(0, 1)
+            perc = self.perceptual(x0_hat[:, c], out['x0'][:, c].float())
+            out['terms'] = {'MSE': out['loss'].detach(), 'Perceptual': perc.detach()}
+            out['loss'] = out['loss'] + self.cfg.train.perceptual_weight * perc
         tr.optimize(out['loss'], self.opt)
         self.pipe.update_ema()
         return out
@@ -208,13 +230,20 @@ class DiffusionTask(Task):
                                 steps=steps, trajectory=trajectory, autocast=self.autocast)
 
 # %% ../nbs/10_train.ipynb #c6c4831f
+FIT_BATCHES = 8   # training batches a new run's space statistics are measured on
+
+def _fit_images(task, tr):
+    "x0 of up to `FIT_BATCHES` training batches, lazily (a space without statistics reads none)."
+    for b in itertools.islice(iter(tr.loaders['train']), FIT_BATCHES):
+        if 'latent' in b and not all(k in b for k in task.mode.target_keys): return   # pre-encoded latents: the cache holds the statistics
+        yield task.pipe.mode.split(_to_device(b, tr.device))[0]
+
 @patch
 def prepare(self: DiffusionTask, tr):
-    "Fit data-dependent space statistics (e.g. wavelet sub-bands) on the first training batch; rank 0's win."
+    "Fit data-dependent space statistics (wavelet sub-bands, latent scale) on up to `FIT_BATCHES` training batches; rank 0's win."
     with isolated_rng(), torch.no_grad():
         _set_epoch(tr.loaders['train'], 0)
-        x0, _ = self.pipe.mode.split(_to_device(next(iter(tr.loaders['train'])), tr.device))
-        self.pipe.space.fit(x0)
+        self.pipe.space.fit(_fit_images(self, tr))
     sd = self.pipe.space.state_dict()
     if tr.world > 1 and sd:
         sd = {k: (v.to(tr.device).clone() if torch.is_tensor(v) else v) for k, v in sd.items()}
@@ -255,8 +284,7 @@ class Trainer:
         self.amp = self.device.type == 'cuda' and cfg.train.precision == 'bf16'
         seed_everything(cfg.seed)
         self.task = (task or TASKS[cfg.kind])(self, **pieces)
-        self.loaders = loaders if loaders is not None else _Loaders(
-            lambda split: make_loader(cfg, {'test': 'test_new'}.get(split, split), **self.task.data_kwargs))
+        self.loaders = loaders if loaders is not None else _Loaders(self._make_loader)
         self.gen = torch.Generator(self.device).manual_seed(cfg.seed)   # training noise/timesteps (same on all ranks)
         self.epoch = self.batch_in_epoch = self.step = self.bad_epochs = 0
         self.best, self.history, self.status, self.should_stop = float('inf'), [], 'running', False
@@ -266,6 +294,9 @@ class Trainer:
         else: self.task.prepare(self)
         self.resumed_from = ckpt
 
+    def _make_loader(self, split):
+        s = {'test': 'test_new'}.get(split, split)
+        return make_loader(self.cfg, s, **self.task.data_kwargs, dataset=self.task.dataset(s))
     @property
     def mode(self): return self.task.mode
     @property
@@ -287,11 +318,12 @@ class Trainer:
 # %% ../nbs/10_train.ipynb #6e6125a3
 @patch
 def _reset_acc(self: Trainer):
-    self.acc = dict(loss=0., n=0, gn_sum=0., gn_n=0, gn_max=0., bins={}, terms={})
-    self._win = dict(loss=[], gn=[], t=[], per=[], terms=[], step0=self.step)
+    self.acc = dict(loss=0., n=0, gn={}, bins={}, terms={})     # gn: {optimizer name: [sum, count, max]}
+    self._win = dict(loss=[], gn={}, t=[], per=[], terms=[], step0=self.step)
 
 @patch
-def optimize(self: Trainer, loss: torch.Tensor, opt: torch.optim.Optimizer, record: bool = True):
+def optimize(self: Trainer, loss: torch.Tensor, opt: torch.optim.Optimizer,
+             record: bool | str = True):  # keep the gradient norm: True -> training/grad_norm_*, 'g' -> training/grad_norm_g_*
     "Backward `loss`, clip to `train.grad_clip`, step `opt`; the gradient norm is kept for the logs when `record`."
     opt.zero_grad(set_to_none=True)
     loss.backward()
@@ -300,7 +332,8 @@ def optimize(self: Trainer, loss: torch.Tensor, opt: torch.optim.Optimizer, reco
     elif self.cfg.logging.grad_norm: gn = nn.utils.get_total_norm([p.grad for p in params if p.grad is not None])
     else: gn = None
     opt.step()
-    if record and gn is not None and self.cfg.logging.grad_norm: self._win['gn'].append(gn)
+    if record is not False and gn is not None and self.cfg.logging.grad_norm:
+        self._win['gn'].setdefault('' if record is True else record, []).append(gn)
     return gn
 
 @patch
@@ -329,9 +362,10 @@ def _flush(self: Trainer):
         a = self.acc                     # sequential float64 sums: the same whatever the window boundaries
         for v in L.double().tolist(): a['loss'] += v
         a['n'] += len(L)
-        if w['gn']:
-            for v in torch.stack(w['gn']).double().tolist(): a['gn_sum'] += v; a['gn_max'] = max(a['gn_max'], v)
-            a['gn_n'] += len(w['gn'])
+        for name, gns in w['gn'].items():
+            g = a['gn'].setdefault(name, [0., 0, 0.])
+            for v in torch.stack(gns).double().tolist(): g[0] += v; g[2] = max(g[2], v)
+            g[1] += len(gns)
         for k in (w['terms'][0] if w['terms'] else ()):
             vals = torch.stack([d[k] for d in w['terms']]).double().tolist()
             b = a['terms'].setdefault(k, [0., 0])
@@ -341,21 +375,22 @@ def _flush(self: Trainer):
             for row in step_bins(w['t'], w['per']).tolist():      # [steps, bins, (sum, count)]
                 for k, (s, c) in zip(bin_labels(), row):
                     b = a['bins'].setdefault(k, [0., 0.]); b[0] += s; b[1] += c
-    self._win = dict(loss=[], gn=[], t=[], per=[], terms=[], step0=self.step)
+    self._win = dict(loss=[], gn={}, t=[], per=[], terms=[], step0=self.step)
 
 @patch
 def _sync_acc(self: Trainer):
     "Sum the epoch accumulators over ranks into rank 0 (the others restart from zero)."
     if self.world == 1: return
-    a = self.acc; keys, tk = sorted(a['bins']), sorted(a['terms'])
-    v = torch.tensor([a['loss'], a['n'], a['gn_sum'], a['gn_n']] + [x for k in keys for x in a['bins'][k]]
-                     + [x for k in tk for x in a['terms'][k]], dtype=torch.float64, device=self.device)
-    mx = torch.tensor([a['gn_max']], dtype=torch.float64, device=self.device)
+    a = self.acc; keys, tk, gk = sorted(a['bins']), sorted(a['terms']), sorted(a['gn'])
+    v = torch.tensor([a['loss'], a['n']] + [x for k in keys for x in a['bins'][k]] + [x for k in tk for x in a['terms'][k]]
+                     + [x for k in gk for x in a['gn'][k][:2]], dtype=torch.float64, device=self.device)
+    mx = torch.tensor([a['gn'][k][2] for k in gk] or [0.], dtype=torch.float64, device=self.device)
     all_reduce_sum(v); dist.all_reduce(mx, op=dist.ReduceOp.MAX)
     if self.rank != 0: self._reset_acc(); return
-    v = v.tolist(); a.update(loss=v[0], n=int(v[1]), gn_sum=v[2], gn_n=int(v[3]), gn_max=float(mx))
-    a['bins'] = {k: [v[4 + 2 * i], v[5 + 2 * i]] for i, k in enumerate(keys)}
-    o = 4 + 2 * len(keys); a['terms'] = {k: [v[o + 2 * i], int(v[o + 2 * i + 1])] for i, k in enumerate(tk)}
+    v, mx = v.tolist(), mx.tolist(); a.update(loss=v[0], n=int(v[1]))
+    a['bins'] = {k: [v[2 + 2 * i], v[3 + 2 * i]] for i, k in enumerate(keys)}
+    o = 2 + 2 * len(keys); a['terms'] = {k: [v[o + 2 * i], int(v[o + 2 * i + 1])] for i, k in enumerate(tk)}
+    o += 2 * len(tk); a['gn'] = {k: [v[o + 2 * i], int(v[o + 2 * i + 1]), mx[i]] for i, k in enumerate(gk)}
 
 # %% ../nbs/10_train.ipynb #587ee74a
 @patch
@@ -365,6 +400,10 @@ def _stop_requested(self: Trainer, sync: bool) -> bool:
     if self.world > 1 and sync:
         f = torch.tensor([float(s)], device=self.device); all_reduce_sum(f); s = bool(f.item() > 0)
     return s if (self.world == 1 or sync) else False
+
+def _term_tag(name: str, split: str) -> str:
+    "TensorBoard tag of a loss term: Loss/<name>_<split>, or `name` itself when it is a whole tag (holds a '/')."
+    return name if '/' in name else f'Loss/{name}_{split}'
 
 @patch
 def train_epoch(self: Trainer) -> dict:
@@ -394,9 +433,11 @@ def train_epoch(self: Trainer) -> dict:
     if self.is_main:
         loss = a['loss'] / max(a['n'], 1)
         logs = {f'Loss/{self.task.loss_name}_train': loss, 'Loss/Total_train': loss, **lrs}
-        if a['gn_n']: logs.update({'training/grad_norm_avg': a['gn_sum'] / a['gn_n'], 'training/grad_norm_max': a['gn_max']})
+        for name, (s, c, mx) in sorted(a['gn'].items()):
+            p = f'training/grad_norm_{name}_' if name else 'training/grad_norm_'
+            if c: logs.update({p + 'avg': s / c, p + 'max': mx})
         logs.update({f'Timestep/{k}': s / c for k, (s, c) in sorted(a['bins'].items()) if c > 0})
-        logs.update({f'Loss/{k}_train': s / c for k, (s, c) in a['terms'].items() if c > 0})
+        logs.update({_term_tag(k, 'train'): s / c for k, (s, c) in a['terms'].items() if c > 0})
         if self.device.type == 'cuda':
             g = 2 ** 30
             logs.update({'VRAM/allocated_GB': torch.cuda.memory_allocated(self.device) / g,
@@ -437,7 +478,8 @@ def validate(self: Trainer) -> dict:
         n = max(float(tot[1]), 1.)
         loss = float(tot[0]) / n
         logs = {f'Loss/{self.task.loss_name}_val': loss, 'Loss/Total_val': loss}
-        for k in sorted(terms): logs[f'Loss/{k}_val'] = float(all_reduce_sum(terms[k].reshape(1))) / n
+        for k in sorted(terms): logs[_term_tag(k, 'val')] = float(all_reduce_sum(terms[k].reshape(1))) / n
+        self.task.validation_end(self, logs)
         self._call('on_validation_end', logs)
     for m, w in zip(mods, was): m.train(w)
     return logs
@@ -475,7 +517,8 @@ def write_metadata(self: Trainer):
                 epoch=self.epoch, epochs=c.train.epochs, step=self.step, best_val_loss=self.best if math.isfinite(self.best) else None,
                 n_params=sum(p.numel() for p in self.task.modules()[0].parameters()) if self.task.modules() else 0,
                 world_size=self.world, device=str(self.device), torch=torch.__version__,
-                updated=datetime.now().isoformat(timespec='seconds'), history=self.history)
+                updated=datetime.now().isoformat(timespec='seconds'))
+    meta = {**meta, **self.task.metadata(), 'history': self.history}   # the task may refine `trainer` and add fields
     with atomic_write(self.run_dir / 'metadata.json') as tmp: tmp.write_text(json.dumps(meta, indent=1, default=float))
 
 @patch

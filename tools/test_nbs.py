@@ -3,7 +3,7 @@
 
 Arguments are passed to nbdev_test (e.g. `--flags slow`, `--path nbs/00_core.ipynb`); the exit code is nbdev_test's.
 """
-import re, subprocess, sys
+import os, re, subprocess, sys
 from pathlib import Path
 
 def notebooks(path):
@@ -15,7 +15,9 @@ def notebooks(path):
 def main(argv=sys.argv[1:]):
     path = argv[argv.index('--path') + 1] if '--path' in argv else 'nbs'
     nbs = notebooks(path)
-    proc = subprocess.Popen(['nbdev_test', '--timing', *argv], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # nbdev_test runs notebooks in parallel, one per core: torch threads per notebook would only fight over the cores
+    env = dict(os.environ, OMP_NUM_THREADS=os.environ.get('OMP_NUM_THREADS', '1'))
+    proc = subprocess.Popen(['nbdev_test', '--timing', *argv], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     out = []
     for line in proc.stdout: sys.stdout.write(line); sys.stdout.flush(); out.append(line)
     rc = proc.wait()
