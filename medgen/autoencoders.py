@@ -4,7 +4,7 @@
 
 # %% ../nbs/06b_autoencoders.ipynb #fcf7a0af
 from __future__ import annotations
-import inspect, warnings
+import inspect, json, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -17,7 +17,7 @@ from .core import *
 # %% auto #0
 __all__ = ['DCAE_VARIANTS', 'CKPT_NAMES', 'MASK_FORMATS', 'space_to_depth', 'depth_to_space', 'AEConfig', 'VAEConfig',
            'VQVAEConfig', 'DCAEConfig', 'dcae_layout', 'ChannelRMSNorm', 'ResBlock3d', 'Down3d', 'Up3d', 'DCAE3d',
-           'Autoencoder', 'build_autoencoder', 'build_discriminator', 'load_autoencoder', 'mask_to_channels',
+           'kl_loss', 'Autoencoder', 'build_autoencoder', 'build_discriminator', 'load_autoencoder', 'mask_to_channels',
            'encode_mask_lossless', 'decode_mask_lossless']
 
 # %% ../nbs/06b_autoencoders.ipynb #dbcc2bae
@@ -48,6 +48,8 @@ class AEConfig:
     disc_channels: int = 64              # PatchDiscriminator width
     disc_layers: int = 3                 # PatchDiscriminator strided layers
     adv_warmup_epochs: int = 0           # epochs before the adversarial term switches on
+    perceptual_net: str = choice('efficientnet_lite0', 'lpips_alex', 'lpips_vgg', doc='network of the perceptual term')
+    perceptual_slices: float = 0.25      # 3D: fraction of the slices of each axis the perceptual term scores
 
 @dataclass
 class VAEConfig(AEConfig):
@@ -83,6 +85,7 @@ class DCAEConfig(AEConfig):
     attention: bool = True               # 2D: EfficientViT linear-attention blocks in stages >= 3 (3D: never)
     attention_head_dim: int = 32
     pretrained: str = ''                 # a local diffusers AutoencoderDC folder (2D); nothing is downloaded
+    init_from: str = ''                  # a compression run dir or checkpoint whose (EMA) weights start this run (phase 1 -> 3)
     phase: int = 1                       # 1 = L1 + perceptual; 3 = GAN fine-tune of the decoder, encoder frozen
     structured_latent: bool = False      # DC-AE 1.5: train with random channel masking (use with c >= 64)
     min_channels: int = 16               # structured latent: fewest channels kept
@@ -122,6 +125,7 @@ def _check_ae(cfg: RunConfig, name: str):
         if getattr(m, k) < 0: _err(f"config key 'model.{name}.{k}': {getattr(m, k)} must be >= 0")
     for k in ('disc_lr', 'disc_channels', 'disc_layers'):
         if getattr(m, k) <= 0: _err(f"config key 'model.{name}.{k}': {getattr(m, k)} must be > 0")
+    if not 0 < m.perceptual_slices <= 1: _err(f"config key 'model.{name}.perceptual_slices': {m.perceptual_slices} must be in (0, 1]")
     return m
 
 def _check_vae(cfg: RunConfig):
@@ -144,14 +148,26 @@ def _check_vqvae(cfg: RunConfig):
     if not 0 < m.decay < 1: _err(f"config key 'model.vqvae.decay': {m.decay} must be in (0, 1)")
 
 # %% ../nbs/06b_autoencoders.ipynb #e5291848
-def _check_dcae_pretrained(cfg: RunConfig, m: DCAEConfig):
+def _check_dcae_pretrained(cfg: RunConfig, m: DCAEConfig) -> int:
+    "Checks of `model.dcae.pretrained`; returns the folder's latent channels."
     if cfg.spatial_dims != 2: _err(f"config key 'model.dcae.pretrained': pretrained DC-AE weights are 2D, spatial_dims={cfg.spatial_dims}")
     if m.block_out_channels or m.layers_per_block or m.latent_channels:
         _err("model.dcae.pretrained sets the architecture: leave model.dcae.block_out_channels, layers_per_block "
              "and latent_channels unset")
-    if not (Path(m.pretrained) / 'config.json').is_file():
+    f = Path(m.pretrained) / 'config.json'
+    if not f.is_file():
         _err(f"config key 'model.dcae.pretrained': {m.pretrained!r} is not a local diffusers AutoencoderDC folder "
              "(no config.json in it); fetch e.g. mit-han-lab/dc-ae-f32c32-in-1.0-diffusers on a connected machine and copy it here")
+    try: return int(json.loads(f.read_text())['latent_channels'])
+    except Exception as e: _err(f"model.dcae.pretrained: {str(f)!r} has no readable 'latent_channels': {type(e).__name__}: {e}")
+
+def _check_structured(m: DCAEConfig, c: int):
+    "DC-AE 1.5 settings against the latent channels `c`."
+    if not m.structured_latent: return
+    if not 0 < m.min_channels < c: _err(f"config key 'model.dcae.min_channels': {m.min_channels} must be in (0, latent channels {c})")
+    if m.channel_step < 1: _err(f"config key 'model.dcae.channel_step': {m.channel_step} must be > 0")
+    if c < 64: warnings.warn(f"model.dcae.structured_latent with {c} latent channels: DC-AE 1.5 does not recommend it "
+                             "below 64 (use variant f64c128 or f128c512)", stacklevel=3)
 
 def _check_dcae(cfg: RunConfig):
     m = _check_ae(cfg, 'dcae')
@@ -159,7 +175,12 @@ def _check_dcae(cfg: RunConfig):
     if m.phase == 3 and (m.adv_weight <= 0 or m.disable_gan):
         _err(f"model.dcae.phase=3 is GAN fine-tuning: it needs model.dcae.adv_weight > 0 (got {m.adv_weight}) "
              f"and model.dcae.disable_gan=false (got {str(m.disable_gan).lower()})")
-    if m.pretrained: return _check_dcae_pretrained(cfg, m)
+    if m.phase == 3 and not (m.pretrained or m.init_from):
+        _err("model.dcae.phase=3 fine-tunes a trained DC-AE with its encoder frozen: set model.dcae.init_from (a phase-1 "
+             "compression run dir or checkpoint) or model.dcae.pretrained (a local diffusers folder)")
+    if m.pretrained and m.init_from:
+        _err("model.dcae.pretrained and model.dcae.init_from both give starting weights: set only one")
+    if m.pretrained: return _check_structured(m, _check_dcae_pretrained(cfg, m))
     lay = _dcae_layout(m, cfg.spatial_dims)
     ch, c, n = lay['block_out_channels'], lay['latent_channels'], len(lay['block_out_channels'])
     if n < 2: _err(f"config key 'model.dcae.block_out_channels' {list(ch)}: give at least 2 stages")
@@ -175,11 +196,7 @@ def _check_dcae(cfg: RunConfig):
              f"the previous one (bad pairs {bad}), and the last a multiple of the latent channels {c}")
     if cfg.spatial_dims == 2 and m.attention and any(w % m.attention_head_dim for w in ch[3:]):
         _err(f"config key 'model.dcae.attention_head_dim': {m.attention_head_dim} must divide the attention stages' widths {list(ch[3:])}")
-    if m.structured_latent:
-        if not 0 < m.min_channels < c: _err(f"config key 'model.dcae.min_channels': {m.min_channels} must be in (0, latent channels {c})")
-        if m.channel_step < 1: _err(f"config key 'model.dcae.channel_step': {m.channel_step} must be > 0")
-        if c < 64: warnings.warn(f"model.dcae.structured_latent with {c} latent channels: DC-AE 1.5 does not recommend it "
-                                 "below 64 (use variant f64c128 or f128c512)", stacklevel=2)
+    _check_structured(m, c)
 
 @MODELS.register('vae', config=VAEConfig, check=_check_vae)
 @MODELS.register('vqvae', config=VQVAEConfig, check=_check_vqvae)
@@ -254,12 +271,12 @@ class DCAE3d(nn.Module):
     def forward(self, x): return self.decode(self.encode(x))
 
 # %% ../nbs/06b_autoencoders.ipynb #43a34449
-def _kl(mu, sigma):
-    "KL(N(mu, sigma²) || N(0, 1)) summed over latent dims, mean over the batch."
+def kl_loss(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+    "KL(N(mu, sigma²) || N(0, 1)) summed over latent dims, mean over the batch (MONAI generative's convention)."
     return 0.5 * (mu.pow(2) + sigma.pow(2) - torch.log(sigma.pow(2)) - 1).flatten(1).sum(1).mean()
 
 class Autoencoder(nn.Module):
-    "One interface over VAE / VQ-VAE / DC-AE (2D and 3D): `encode`, `decode`, `forward` -> dict(recon, reg, z)."
+    "One interface over VAE / VQ-VAE / DC-AE (2D and 3D): `encode`, `decode`, `forward` -> dict(recon, reg, z[, codes])."
     def __init__(self, spec: dict, net: nn.Module | None = None, gradient_checkpointing: bool = False):
         super().__init__()
         self.spec, self.kind, self.spatial_dims, self.in_channels = spec, spec['kind'], spec['spatial_dims'], spec['in_channels']
@@ -310,12 +327,13 @@ def decode(self: Autoencoder, z):
 
 @patch
 def forward(self: Autoencoder, x, keep_channels: int | None = None) -> dict:
-    "Training pass: dict(recon, reg = KL / VQ loss / 0, z = the latent decoded); latent channels >= `keep_channels` zeroed."
+    "dict(recon, reg = KL / VQ loss / 0, z = the latent decoded[, codes = VQ indices]); latent channels >= `keep_channels` zeroed."
     extra = {}
-    if self.kind == 'vae':
+    if self.kind == 'vae':                                # eval mode decodes the posterior mean: validation is deterministic
         mu, sigma = self.net.encode(x)
-        z, reg, extra = self.net.sampling(mu, sigma), _kl(mu, sigma), dict(mu=mu, sigma=sigma)
-    elif self.kind == 'vqvae': z, reg = self.net.quantize(self.net.encode(x))     # EMA codebook update in train mode
+        z, reg, extra = self.net.sampling(mu, sigma) if self.training else mu, kl_loss(mu, sigma), dict(mu=mu, sigma=sigma)
+    elif self.kind == 'vqvae':                            # EMA codebook update in train mode
+        z, reg, codes = self._quantizer()(self.net.encode(x)); extra = dict(codes=codes)
     else: z, reg = self.encode(x), x.new_zeros(())
     if keep_channels is not None and keep_channels < self.latent_channels:
         z = torch.cat([z[:, :keep_channels], torch.zeros_like(z[:, keep_channels:])], 1)
@@ -343,17 +361,17 @@ def codes(self: Autoencoder, x) -> torch.Tensor:
 
 @patch
 @torch.no_grad()
-def restart_dead_codes(self: Autoencoder, z_e, usage, generator: torch.Generator | None = None) -> int:
-    "Re-seed codebook entries with `usage == 0` from random encoder outputs `z_e` [B, D, *sp]; returns how many."
+def restart_dead_codes(self: Autoencoder, z_e, usage, generator: torch.Generator | None = None) -> torch.Tensor:
+    "Re-seed codebook entries with `usage == 0` from random encoder outputs `z_e` [B, D, *sp]; returns their indices."
     q = self._quantizer()
     dead = (torch.as_tensor(usage).to(q.ema_cluster_size.device) == 0).nonzero().flatten()
-    if len(dead) == 0: return 0
+    if len(dead) == 0: return dead
     flat = z_e.detach().float().movedim(1, -1).reshape(-1, q.embedding_dim)
     pick = flat[torch.randint(len(flat), (len(dead),), generator=generator).to(flat.device)]
     q.embedding.weight.data[dead] = pick
     q.ema_w.data[dead] = pick                 # EMA state of a code chosen once, at `pick`
     q.ema_cluster_size.data[dead] = 1.0
-    return len(dead)
+    return dead
 
 # %% ../nbs/06b_autoencoders.ipynb #2685bfd1
 def _vae_args(m: VAEConfig) -> dict:
@@ -413,7 +431,25 @@ def build_autoencoder(cfg: RunConfig, in_channels: int) -> Autoencoder:
     elif m.pretrained: net, spec['args'] = _pretrained_dcae(m.pretrained, in_channels)
     else: spec['args'] = _dcae_args(m, d)
     if name == 'dcae' and m.structured_latent: spec['structured'] = (m.min_channels, m.channel_step)
-    return Autoencoder(spec, net=net, gradient_checkpointing=cfg.model.gradient_checkpointing)
+    ae = Autoencoder(spec, net=net, gradient_checkpointing=cfg.model.gradient_checkpointing)
+    if name == 'dcae' and m.init_from: _init_from(ae, m.init_from)
+    return ae
+
+def _flat(spec: dict) -> dict:
+    "{'in_channels': 1, 'args.latent_channels': 8, ...}: a spec's leaves, lists as tuples."
+    tup = lambda v: tuple(tup(x) for x in v) if isinstance(v, (list, tuple)) else v
+    return {f'{k}.{a}': tup(b) for k, v in spec.items() if isinstance(v, dict) for a, b in v.items()} | \
+           {k: tup(v) for k, v in spec.items() if not isinstance(v, dict)}
+
+def _init_from(ae: Autoencoder, path: str):
+    "Copy the (EMA) weights of the compression run or checkpoint `path` into `ae`; their specs must agree."
+    src = load_autoencoder(path, ema=True)                # `load_autoencoder`: below
+    a, b = _flat(ae.spec), _flat(src.spec)
+    diff = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+    if diff:
+        _err(f"model.dcae.init_from: {str(src.checkpoint)!r} holds a different architecture than the config builds; "
+             f"differing spec keys: " + ', '.join(f'{k} ({b.get(k)!r} there, {a.get(k)!r} here)' for k in diff))
+    ae.load_state_dict(src.state_dict())
 
 
 def build_discriminator(cfg: RunConfig, in_channels: int) -> nn.Module:

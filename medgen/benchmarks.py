@@ -18,8 +18,8 @@ from .strategies import RFlow, DDPM
 from .models import checkpoint_units, set_checkpointing, unet_forward, build_unet
 from .metrics import psnr, ssim, msssim, lpips_model, lpips_distance, dice, regional_sums
 from .metrics import build_extractor, features, fid, kid, cmmd
-from .autoencoders import build_autoencoder
-from .losses import PerceptualLoss, kl_loss, generator_adv_loss, discriminator_loss
+from .autoencoders import build_autoencoder, kl_loss
+from .losses import PerceptualLoss, generator_adv_loss, discriminator_loss
 from .spaces import toy_autoencoder
 from .train import Trainer, make_optimizer
 from .compression import CompressionTask

@@ -10,7 +10,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from fastcore.basics import patch
 from .core import *
-from .modes import Mode, ModeError, build_mode
+from .modes import Mode, build_mode, _cat
 from .metrics import codebook_stats
 from .autoencoders import build_discriminator
 from .losses import perceptual_loss, seg_losses, seg_loss_total, generator_adv_loss, discriminator_loss
@@ -25,10 +25,7 @@ COMPRESSION_MODES = ('bravo', 'dual', 'seg', 'multi_modality', 'seg_compression'
 
 class CompressionMode(Mode):
     "A mode as an autoencoder sees it: `split` stacks the target channels; conditions are never built."
-    def split(self, batch: dict) -> tuple[torch.Tensor, dict]:
-        miss = [k for k in self.target_keys if k not in batch]
-        if miss: raise ModeError(f"mode {self.name!r} needs batch[{miss[0]!r}]; the batch has: {', '.join(sorted(batch))}")
-        return torch.cat([batch[k].float() for k in self.target_keys], 1), {}
+    def split(self, batch: dict) -> tuple[torch.Tensor, dict]: return _cat(batch, self.target_keys, self.name), {}
 
 def _compression_only(cfg):
     if cfg.kind != 'compression':
@@ -126,6 +123,7 @@ def train_step(self: CompressionTask, tr, batch, generator):
     x = self.mode.split(batch)[0]
     if self.restart: self._restart_codes(tr, x, generator)
     with tr.autocast(): out = self.net(x, keep_channels=self._keep_channels(generator))
+    if self.restart: self._count_codes(out['codes'])
     recon = out['recon'].float()
     g, terms = self.losses(recon, x, out)
     adv = self.adversarial(tr)
@@ -134,6 +132,7 @@ def train_step(self: CompressionTask, tr, batch, generator):
     tr.optimize(g, self.opt_g, record='g' if self.gan else True)
     if self.ema is not None: self.ema.update_parameters(self.ae)
     if adv:
+        for p in self.disc.parameters(): p.grad = None     # the generator's backward reached them: not the discriminator's step
         d = discriminator_loss(self._disc(tr), x, recon.detach()); tr.optimize(d, self.opt_d, record='d'); terms['Loss/Discriminator'] = d
     return dict(loss=g.detach(), terms={k: v.detach() for k, v in terms.items()})
 
@@ -145,37 +144,47 @@ def restart(self: CompressionTask) -> bool:
 
 @patch
 @torch.no_grad()
-def _restart_codes(self: CompressionTask, tr, x, generator):
-    "Count the codes of `x`; at an epoch's first step, re-seed those unused in the previous epoch (same on every rank)."
-    if tr.batch_in_epoch == 0 and tr.epoch > 0 and self.train_usage is not None:
-        seed = int(torch.randint(2 ** 62, (1,), generator=generator, device=generator.device))
-        usage = all_reduce_sum(self.train_usage.clone())
-        self.restarted = self.ae.restart_dead_codes(self.ae.net.encode(x), usage, generator=torch.Generator().manual_seed(seed))
-        if tr.world > 1:                                          # rank 0's encoder outputs win
-            for t in self.ae.state_dict().values(): torch.distributed.broadcast(t, 0)
-        self.train_usage = None
-    c = torch.bincount(self.ae.codes(x).flatten(), minlength=self.ae.num_embeddings)
+def _count_codes(self: CompressionTask, codes: torch.Tensor):
+    "Add a step's code counts, summed over ranks: every rank (and the checkpoint) holds the whole epoch's count."
+    c = all_reduce_sum(torch.bincount(codes.flatten(), minlength=self.ae.num_embeddings))
     self.train_usage = c if self.train_usage is None else self.train_usage + c
+
+@patch
+@torch.no_grad()
+def _restart_codes(self: CompressionTask, tr, x, generator):
+    "At an epoch's first step, re-seed the codes unused in the previous epoch (rank 0's picks), in the model and its EMA copy."
+    if tr.batch_in_epoch or tr.epoch == 0 or self.train_usage is None: return
+    usage, self.train_usage = self.train_usage, None
+    seed = int(torch.randint(2 ** 62, (1,), generator=generator, device=generator.device))
+    dead = self.ae.restart_dead_codes(self.ae.net.encode(x), usage, generator=torch.Generator().manual_seed(seed))
+    if tr.world > 1:                                          # rank 0's encoder outputs win
+        for t in self.ae.state_dict().values(): torch.distributed.broadcast(t, 0)
+    if self.ema is not None:                                  # the EMA copy validates and is saved: same new entries
+        q, e = self.ae._quantizer(), self.ema.module._quantizer()
+        for a, b in ((q.embedding.weight, e.embedding.weight), (q.ema_w, e.ema_w), (q.ema_cluster_size, e.ema_cluster_size)):
+            b.data[dead] = a.data[dead]
+    self.restarted = len(dead)
 
 # %% ../nbs/10b_compression.ipynb #23f25f4f
 @patch
 def validation_step(self: CompressionTask, tr, batch, generator):
     x, m = self.mode.split(batch)[0], self.eval_ae
-    with tr.autocast(): out = m(x)
+    with tr.autocast(): out = m(x)                          # eval mode: the VAE decodes its posterior mean
     recon = out['recon'].float()
     g, terms = self.losses(recon, x, out)
     x0_hat = torch.sigmoid(recon) if self.seg else recon.clamp(0, 1)
     if self.seg: terms['L1'] = (x0_hat - x).abs().mean()
     if self.ae.kind == 'vqvae':
-        c = torch.bincount(m.codes(x).flatten(), minlength=m.num_embeddings)
+        c = torch.bincount(out['codes'].flatten(), minlength=m.num_embeddings)
         self.usage = c if self.usage is None else self.usage + c
     return dict(loss=g, terms=terms, x0=x, x0_hat=x0_hat, seg=batch.get('seg'), spacing=batch.get('spacing'))
 
 @patch
 def validation_end(self: CompressionTask, tr, logs: dict):
     if self.restart: logs['Codebook/restarted'] = float(self.restarted)
-    if self.usage is None: return
-    u = all_reduce_sum(self.usage).long().cpu(); self.usage = None
+    if self.ae.kind != 'vqvae': return
+    u = self.usage if self.usage is not None else torch.zeros(self.ae.num_embeddings, dtype=torch.long, device=tr.device)
+    u, self.usage = all_reduce_sum(u).cpu(), None             # every rank joins (zeros when it saw no batch)
     logs.update(codebook_stats(torch.repeat_interleave(torch.arange(len(u)), u), len(u)))
 
 @patch

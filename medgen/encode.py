@@ -4,7 +4,7 @@
 
 # %% ../nbs/11b_encode.ipynb #003e7ed8
 from __future__ import annotations
-import argparse, json, time
+import argparse, itertools, json, time
 from pathlib import Path
 import torch
 from torch.utils.data import DataLoader
@@ -37,7 +37,7 @@ def encode_split(space: LatentSpace,       # the autoencoder's latent space (its
         out.setdefault('latent', []).append(space.latents(x0.to(device)).float().cpu())
         for k in STORED_KEYS:
             if k in batch: out.setdefault(k, []).append(batch[k].bool() if k == SEG else batch[k])
-    return {k: (sum(v, []) if k == 'patient' else torch.cat(v)) for k, v in out.items()}
+    return {k: (list(itertools.chain.from_iterable(v)) if k == 'patient' else torch.cat(v)) for k, v in out.items()}
 
 # %% ../nbs/11b_encode.ipynb #15d0ca75
 def encode_dataset(cfg: RunConfig,         # the run's config: data settings and mode (what is encoded, what is kept)

@@ -167,7 +167,6 @@ def loss(self: Pipeline, batch: dict,   # a loader batch on the device
     else:                                # the kept channels only: weights with w² = C/k on them, 0 elsewhere, make the
         w = (keep * (keep.shape[1] / keep.sum(1, keepdim=True))).sqrt()   # strategy's mean a mean over the kept channels
         loss, per = self.strategy.loss(pred.float() * w, target.float() * w, t)
-    if x0 is None and not train: x0 = self.space.decode(z0)   # cached latents: validation compares with their decoding
     return dict(loss=loss, per_sample=per.detach(), t=t, t_norm=self.strategy.t_norm(t), x0=x0, z0=z0, x_t=x_t,
                 pred=pred.detach(), cond=cond, seg=batch.get('seg'), spacing=batch.get('spacing'))
 

@@ -17,7 +17,7 @@ from .autoencoders import (space_to_depth, depth_to_space, build_autoencoder, lo
 
 # %% auto #0
 __all__ = ['TOY_AUTOENCODERS', 'CACHE_INDEX', 'Space', 'PixelSpace', 'SpaceToDepth', 'haar_matrix', 'band_names', 'haar', 'ihaar',
-           'WaveletSpace', 'LatentSpace', 'toy_autoencoder', 'file_digest', 'cache_settings', 'read_cache',
+           'WaveletSpace', 'file_digest', 'LatentSpace', 'toy_autoencoder', 'cache_settings', 'read_cache',
            'LatentDataset', 'LatentConfig', 'build_space', 'space_to_depth', 'depth_to_space']
 
 # %% ../nbs/03_spaces.ipynb #e8d2afcc
@@ -25,6 +25,7 @@ class Space:
     "Pixel space: `encode`/`decode` are the identity. Base class of the other spaces."
     name, scale = 'pixel', 1
     augmented = False                           # DC-AE 1.5 augmented diffusion (the latent space of a structured autoencoder)
+    fit_batches = 1                             # training batches a new run gives `fit` (`DiffusionTask.prepare`)
     def encode(self, x): return x               # image [B,C,*sp] -> diffusion tensor
     def decode(self, z): return z               # diffusion tensor -> image
     def encode_cond(self, c): return c          # conditioning image -> diffusion grid
@@ -144,6 +145,18 @@ class WaveletSpace(Space):
         return self
 
 # %% ../nbs/03_spaces.ipynb #4b980fbe
+@functools.lru_cache(maxsize=16)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
+    return h.hexdigest()
+
+def file_digest(path) -> str:
+    "SHA-256 (hex) of a file's bytes; remembered while the file is unchanged."
+    st = Path(path).stat()
+    return _digest(str(Path(path).resolve()), st.st_mtime_ns, st.st_size)
+
 def _groups(x, ae, what: str = 'autoencoder'):
     "`x` split into chunks of the `ae`'s input channels (several images, e.g. dual, are encoded one by one)."
     if x.shape[1] % ae.in_channels:
@@ -152,7 +165,7 @@ def _groups(x, ae, what: str = 'autoencoder'):
 
 class LatentSpace(Space):
     "Diffusion on the latents of a frozen autoencoder (VAE, VQ-VAE, DC-AE: see `medgen.autoencoders`), times `scale_factor`."
-    name = 'latent'
+    name, fit_batches = 'latent', 8              # the scale factor is measured on up to 8 training batches
     def __init__(self, autoencoder,              # a frozen `medgen.autoencoders.Autoencoder`
                  scale_factor: float = 0.,       # latent multiplier; 0 = measure it with `fit` (1 / std of training latents)
                  cond_encoding: str = 'pool',    # a conditioning mask on the latent grid: 'pool', 'codec' or 'autoencoder'
@@ -171,6 +184,7 @@ class LatentSpace(Space):
         if cond_encoding == 'autoencoder' and self.seg_ae is None: raise ConfigError("latent space: cond_encoding='autoencoder' needs a seg autoencoder")
         self.cache, self.cfg = str(cache or ''), cfg
         self.checkpoint = getattr(self.ae, 'checkpoint', None)      # the file `load_autoencoder` read (a cache must come from it)
+        self.digest = file_digest(self.checkpoint) if self.checkpoint else None   # ... and its bytes: kept in the state dict
 
     @property
     def factor(self) -> float:
@@ -196,8 +210,17 @@ class LatentSpace(Space):
         self.ae.to(device)
         if self.seg_ae is not None: self.seg_ae.to(device)
         return self
-    def state_dict(self): return {} if self.scale_factor is None else {'scale_factor': torch.tensor(self.scale_factor)}
+    def state_dict(self):
+        sd = {} if self.scale_factor is None else {'scale_factor': torch.tensor(self.scale_factor)}
+        if self.digest: sd.update(autoencoder_checkpoint=str(self.checkpoint), autoencoder_sha256=self.digest)
+        return sd
     def load_state_dict(self, sd):
+        "The scale factor of a checkpoint; a ConfigError when the autoencoder loaded now is not the one the run used."
+        was = sd.get('autoencoder_sha256')          # absent in checkpoints written before it was recorded: not checked
+        if was and self.digest and was != self.digest:
+            raise ConfigError(f"this diffusion run was trained on the latents of {sd['autoencoder_checkpoint']!r} (sha256 {was[:12]}), but "
+                              f"space.latent.latent_checkpoint now loads {str(self.checkpoint)!r} (sha256 {self.digest[:12]}), other weights: "
+                              "set space.latent.latent_checkpoint to the exact checkpoint file the run used")
         if 'scale_factor' in sd: self.scale_factor = float(sd['scale_factor'])
         return self
     def __repr__(self):
@@ -230,13 +253,13 @@ def toy_autoencoder(path,                  # checkpoint file to write
 @patch
 @torch.no_grad()
 def fit(self: LatentSpace, x=()):
-    "Set `scale_factor` = 1 / std of training latents (`x`: images, batch dicts, cached latents; a cache's own statistics first)."
+    "Set `scale_factor` = 1 / std of training latents (`x`: images or batch dicts; with a cache, the cache's own statistics)."
     if self.fixed: return self
     if self.cache: std = read_cache(self.cache, self.checkpoint, self.cfg)['splits']['train']['std']
     else:
         n = s1 = s2 = 0
         for b in ([x] if torch.is_tensor(x) or isinstance(x, dict) else x):
-            z = (b['latent'] if isinstance(b, dict) and 'latent' in b else self.latents(next(_batches([b])))).double()
+            z = self.latents(next(_batches([b]))).double()
             n, s1, s2 = n + z.numel(), s1 + z.sum(), s2 + (z * z).sum()
         if not n: raise ValueError("latent space: fit got no training images to measure the scale factor on")
         std = float((s2 / n - (s1 / n) ** 2).clamp_min(0).sqrt())
@@ -270,18 +293,6 @@ def keep_mask(self: LatentSpace, k, z):
 
 # %% ../nbs/03_spaces.ipynb #40e7db62
 CACHE_INDEX = 'index.json'
-
-@functools.lru_cache(maxsize=16)
-def _digest(path: str, mtime_ns: int, size: int) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
-    return h.hexdigest()
-
-def file_digest(path) -> str:
-    "SHA-256 (hex) of a file's bytes; remembered while the file is unchanged."
-    st = Path(path).stat()
-    return _digest(str(Path(path).resolve()), st.st_mtime_ns, st.st_size)
 
 def cache_settings(cfg: RunConfig) -> dict:
     "What a latent cache and a run must agree on: the data it was read from and the mode's targets."
@@ -362,6 +373,9 @@ def _check_latent(cfg):
         raise ConfigError(f"space.latent.seg_checkpoint is read only with space.latent.cond_encoding=autoencoder (got {c.cond_encoding})")
     if c.cache and cfg.data.augment:
         raise ConfigError("space.latent.cache holds latents encoded once, without augmentation: set data.augment=false")
+    if c.cache and cfg.train.perceptual_weight > 0:
+        raise ConfigError(f"train.perceptual_weight={cfg.train.perceptual_weight} compares decoded predictions with the images, but "
+                          "space.latent.cache batches hold latents only: set train.perceptual_weight=0 or space.latent.cache=''")
 
 def _structured_rule(ae, ck: str, augmented: bool):
     "DC-AE 1.5: a structured latent requires augmented diffusion training, and augmented diffusion requires one."

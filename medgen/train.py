@@ -22,9 +22,9 @@ from .pipeline import *
 from .callbacks import default_callbacks
 
 # %% auto #0
-__all__ = ['WARMUP_START', 'REQUEUE_EXIT_CODE', 'FIT_BATCHES', 'make_optimizer', 'make_scheduler', 'save_checkpoint',
-           'init_distributed', 'all_reduce_sum', 'run_group', 'new_run_dir', 'resolve_run', 'Requeue',
-           'stop_on_signals', 'step_bins', 'Task', 'DiffusionTask', 'Trainer', 'train']
+__all__ = ['WARMUP_START', 'REQUEUE_EXIT_CODE', 'make_optimizer', 'make_scheduler', 'save_checkpoint', 'init_distributed',
+           'all_reduce_sum', 'run_group', 'new_run_dir', 'resolve_run', 'Requeue', 'stop_on_signals', 'step_bins',
+           'Task', 'DiffusionTask', 'Trainer', 'train']
 
 # %% ../nbs/10_train.ipynb #775c384f
 WARMUP_START = 0.1  # warmup starts at 10 % of train.lr
@@ -204,12 +204,7 @@ class DiffusionTask(Task):
     def train_step(self, tr, batch, generator):
         net = _Keep(self.net) if self.perceptual is not None else self.net
         out = self.pipe.loss(batch, generator, train=True, net=net, rank=tr.rank, world=tr.world, autocast=tr.autocast)
-        if self.perceptual is not None:   # total = MSE + perceptual_weight · perceptual(x̂0 decoded, x0), image channels only
-            c = self.image_channels
-            x0_hat = self.pipe.predict_x0({**out, 'pred': net.out.float()}).float().clamp(0, 1)
-            perc = self.perceptual(x0_hat[:, c], out['x0'][:, c].float())
-            out['terms'] = {'MSE': out['loss'].detach(), 'Perceptual': perc.detach()}
-            out['loss'] = out['loss'] + self.cfg.train.perceptual_weight * perc
+        if self.perceptual is not None: self._add_perceptual(out, self.pipe.predict_x0({**out, 'pred': net.out.float()}))
         tr.optimize(out['loss'], self.opt)
         self.pipe.update_ema()
         return out
@@ -217,7 +212,14 @@ class DiffusionTask(Task):
         out = self.pipe.loss(batch, generator, train=False, rank=tr.rank, world=tr.world, autocast=tr.autocast)
         out['x0_hat'] = self.pipe.predict_x0(out)
         out['terms'] = {'L1': (out['x0_hat'] - out['x0']).abs().mean()}
+        if self.perceptual is not None: self._add_perceptual(out, out['x0_hat'])   # the same total as training: the best-checkpoint metric
         return out
+    def _add_perceptual(self, out, x0_hat):
+        "total = MSE + perceptual_weight · perceptual(x̂0 decoded, x0), image channels only; the terms keep MSE and Perceptual."
+        c = self.image_channels
+        perc = self.perceptual(x0_hat.float().clamp(0, 1)[:, c], out['x0'][:, c].float())
+        out['terms'] = {**(out.get('terms') or {}), 'MSE': out['loss'].detach(), 'Perceptual': perc.detach()}
+        out['loss'] = out['loss'] + self.cfg.train.perceptual_weight * perc
     def epoch_end(self, tr, metric):
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', UserWarning)
@@ -230,17 +232,15 @@ class DiffusionTask(Task):
                                 steps=steps, trajectory=trajectory, autocast=self.autocast)
 
 # %% ../nbs/10_train.ipynb #c6c4831f
-FIT_BATCHES = 8   # training batches a new run's space statistics are measured on
-
 def _fit_images(task, tr):
-    "x0 of up to `FIT_BATCHES` training batches, lazily (a space without statistics reads none)."
-    for b in itertools.islice(iter(tr.loaders['train']), FIT_BATCHES):
+    "x0 of up to `space.fit_batches` training batches, lazily (a space without statistics reads none)."
+    for b in itertools.islice(iter(tr.loaders['train']), task.pipe.space.fit_batches):
         if 'latent' in b and not all(k in b for k in task.mode.target_keys): return   # pre-encoded latents: the cache holds the statistics
         yield task.pipe.mode.split(_to_device(b, tr.device))[0]
 
 @patch
 def prepare(self: DiffusionTask, tr):
-    "Fit data-dependent space statistics (wavelet sub-bands, latent scale) on up to `FIT_BATCHES` training batches; rank 0's win."
+    "Fit data-dependent space statistics (wavelet sub-bands, latent scale) on up to `space.fit_batches` training batches; rank 0's win."
     with isolated_rng(), torch.no_grad():
         _set_epoch(tr.loaders['train'], 0)
         self.pipe.space.fit(_fit_images(self, tr))
@@ -432,12 +432,13 @@ def train_epoch(self: Trainer) -> dict:
     a, logs = self.acc, {}
     if self.is_main:
         loss = a['loss'] / max(a['n'], 1)
-        logs = {f'Loss/{self.task.loss_name}_train': loss, 'Loss/Total_train': loss, **lrs}
+        terms = {k: s / c for k, (s, c) in a['terms'].items() if c > 0}   # a term named like the main loss is its part of the total
+        logs = {f'Loss/{self.task.loss_name}_train': terms.pop(self.task.loss_name, loss), 'Loss/Total_train': loss, **lrs}
         for name, (s, c, mx) in sorted(a['gn'].items()):
             p = f'training/grad_norm_{name}_' if name else 'training/grad_norm_'
             if c: logs.update({p + 'avg': s / c, p + 'max': mx})
         logs.update({f'Timestep/{k}': s / c for k, (s, c) in sorted(a['bins'].items()) if c > 0})
-        logs.update({_term_tag(k, 'train'): s / c for k, (s, c) in a['terms'].items() if c > 0})
+        logs.update({_term_tag(k, 'train'): v for k, v in terms.items()})
         if self.device.type == 'cuda':
             g = 2 ** 30
             logs.update({'VRAM/allocated_GB': torch.cuda.memory_allocated(self.device) / g,
@@ -477,8 +478,9 @@ def validate(self: Trainer) -> dict:
         all_reduce_sum(tot)
         n = max(float(tot[1]), 1.)
         loss = float(tot[0]) / n
-        logs = {f'Loss/{self.task.loss_name}_val': loss, 'Loss/Total_val': loss}
-        for k in sorted(terms): logs[_term_tag(k, 'val')] = float(all_reduce_sum(terms[k].reshape(1))) / n
+        terms = {k: float(all_reduce_sum(terms[k].reshape(1))) / n for k in sorted(terms)}   # same order on every rank
+        logs = {f'Loss/{self.task.loss_name}_val': terms.pop(self.task.loss_name, loss), 'Loss/Total_val': loss}
+        logs.update({_term_tag(k, 'val'): v for k, v in terms.items()})
         self.task.validation_end(self, logs)
         self._call('on_validation_end', logs)
     for m, w in zip(mods, was): m.train(w)
@@ -499,7 +501,12 @@ def load_state_dict(self: Trainer, ck: dict):
     self.history = list(ck.get('history', []))
     self.gen.set_state(ck['gen_state']); set_rng_state(ck['rng'])
     self._reset_acc()
-    if self.rank == 0 and ck['batch_in_epoch']: self.acc.update(ck['acc'])
+    if self.rank == 0 and ck['batch_in_epoch']:
+        acc = dict(ck['acc'])
+        if 'gn_sum' in acc:   # written before the per-optimizer layout: one unnamed optimizer
+            s, c, mx = acc.pop('gn_sum'), acc.pop('gn_n'), acc.pop('gn_max')
+            acc['gn'] = {'': [s, c, mx]} if c else {}
+        self.acc.update(acc)
 
 @patch
 def save(self: Trainer, name=CKPT_LATEST, state=None) -> Path | None:
