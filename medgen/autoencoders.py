@@ -15,9 +15,9 @@ from diffusers import AutoencoderDC
 from .core import *
 
 # %% auto #0
-__all__ = ['DCAE_VARIANTS', 'CKPT_NAMES', 'MASK_FORMATS', 'space_to_depth', 'depth_to_space', 'AEConfig', 'VAEConfig',
-           'VQVAEConfig', 'DCAEConfig', 'dcae_layout', 'ChannelRMSNorm', 'ResBlock3d', 'Down3d', 'Up3d', 'DCAE3d',
-           'kl_loss', 'Autoencoder', 'build_autoencoder', 'build_discriminator', 'load_autoencoder', 'mask_to_channels',
+__all__ = ['DCAE_VARIANTS', 'MASK_FORMATS', 'space_to_depth', 'depth_to_space', 'AEConfig', 'VAEConfig', 'VQVAEConfig',
+           'DCAEConfig', 'dcae_layout', 'ChannelRMSNorm', 'ResBlock3d', 'Down3d', 'Up3d', 'DCAE3d', 'kl_loss',
+           'Autoencoder', 'build_autoencoder', 'build_discriminator', 'load_autoencoder', 'mask_to_channels',
            'encode_mask_lossless', 'decode_mask_lossless']
 
 # %% ../nbs/06b_autoencoders.ipynb #dbcc2bae
@@ -459,16 +459,12 @@ def build_discriminator(cfg: RunConfig, in_channels: int) -> nn.Module:
                               out_channels=1, num_layers_d=m.disc_layers)
 
 # %% ../nbs/06b_autoencoders.ipynb #7563f2ea
-CKPT_NAMES = ('checkpoint_best.pt', 'checkpoint_latest.pt')   # what a run dir holds, in the order loading prefers
-
 def _checkpoint_file(path) -> Path:
-    p = Path(path)
-    if p.is_dir():
-        f = next((p / n for n in CKPT_NAMES if (p / n).is_file()), None)
-        if f is None: _err(f"autoencoder run dir {str(p)!r} holds neither {' nor '.join(CKPT_NAMES)}")
-        return f
-    if not p.is_file(): _err(f"autoencoder checkpoint {str(p)!r} does not exist (expected a compression run dir or its .pt file)")
-    return p
+    "`core.checkpoint_path` (best, else latest), or an error naming what is missing."
+    p = checkpoint_path(path)
+    if p.is_file(): return p
+    if Path(path).is_dir(): _err(f"autoencoder run dir {str(path)!r} holds neither {CKPT_BEST} nor {CKPT_LATEST}")
+    _err(f"autoencoder checkpoint {str(p)!r} does not exist (expected a compression run dir or its .pt file)")
 
 def _fit_error(e: Exception) -> str:
     lines = [l.strip() for l in str(e).splitlines() if l.strip()]
@@ -486,7 +482,7 @@ def load_autoencoder(path, device='cpu', ema: bool = True) -> Autoencoder:
              "checkpoint of a kind=compression run")
     spec, use_ema = ck['autoencoder_spec'], ema and bool(ck.get('ema_state_dict'))
     if ck['autoencoder'] != spec.get('kind'): _err(f"{str(p)!r}: autoencoder tag {ck['autoencoder']!r} disagrees with its spec's kind {spec.get('kind')!r}")
-    sd = {k[len('module.'):]: v for k, v in ck['ema_state_dict'].items() if k.startswith('module.')} if use_ema else ck.get('model_state_dict', {})
+    sd = ema_weights(ck['ema_state_dict']) if use_ema else ck.get('model_state_dict', {})
     ae = Autoencoder.from_spec(spec)
     try: ae.load_state_dict(sd)
     except RuntimeError as e:

@@ -8,9 +8,8 @@ import argparse, contextlib, copy, json, shutil, sys, tempfile, time
 from pathlib import Path
 import numpy as np, torch
 from torch import nn
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from monai.networks.nets import DiffusionModelUNet
-from .core import load_config, get_device, console_errors, MetricsConfig, PhantomConfig
+from .core import load_config, get_device, console_errors, ema_model, MetricsConfig, PhantomConfig
 from .phantom import mni_templates, make_phantom, phantom_grid, tiny_phantom
 from .data import make_loader, set_epoch
 from .modes import toy_batch
@@ -328,7 +327,7 @@ def bench_trainer(steps: int = 10, batch: int = 8, size: int = 32,  # steps per 
             return float(np.median(r)), float(np.median(tb))
         with torch.enable_grad():
             plain, tb = ratios()
-            pipe.ema = AveragedModel(pipe.model, multi_avg_fn=get_ema_multi_avg_fn(0.999), use_buffers=True)
+            pipe.ema = ema_model(pipe.model, 0.999)
             with_ema, _ = ratios()
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return dict(name='trainer', device=dev.type, size=size, batch=batch, steps=steps, repeats=repeats, bare_ms=tb * 1e3,

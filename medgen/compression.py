@@ -7,7 +7,6 @@ from __future__ import annotations
 import warnings
 import torch
 from torch import nn
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from fastcore.basics import patch
 from .core import *
 from .modes import Mode, build_mode, _cat
@@ -73,8 +72,7 @@ class CompressionTask(Task):
         self.sched_g, self.plateau_g = make_scheduler(self.opt_g, cfg)
         self.opt_d = torch.optim.AdamW(self.disc.parameters(), lr=self.hp.disc_lr, weight_decay=cfg.train.weight_decay) if self.gan else None
         self.sched_d, self.plateau_d = make_scheduler(self.opt_d, cfg) if self.gan else (None, None)
-        d = cfg.train.ema_decay
-        self.ema = AveragedModel(self.ae, multi_avg_fn=get_ema_multi_avg_fn(d), use_buffers=True) if d > 0 else None
+        self.ema = ema_model(self.ae, cfg.train.ema_decay)
         self.net, self.dnet = tr.wrap(self.ae), (tr.wrap(self.disc) if self.gan else None)
         self.perceptual = None if self.mode.generates_mask else perceptual_loss(cfg)   # never on masks
         if self.perceptual is not None: self.perceptual.to(dev)
@@ -185,7 +183,7 @@ def validation_end(self: CompressionTask, tr, logs: dict):
     if self.ae.kind != 'vqvae': return
     u = self.usage if self.usage is not None else torch.zeros(self.ae.num_embeddings, dtype=torch.long, device=tr.device)
     u, self.usage = all_reduce_sum(u).cpu(), None             # every rank joins (zeros when it saw no batch)
-    logs.update(codebook_stats(torch.repeat_interleave(torch.arange(len(u)), u), len(u)))
+    logs.update(codebook_stats(u))
 
 @patch
 def epoch_end(self: CompressionTask, tr, metric):

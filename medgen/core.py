@@ -12,12 +12,13 @@ import nibabel as nib
 
 # %% auto #0
 __all__ = ['MODALITIES', 'SEG', 'KEYS', 'MODE_IDS', 'SPLITS', 'RANO_BM_BINS', 'SIZE_BIN_EDGES', 'N_SIZE_BINS', 'MODES', 'SPACES',
-           'STRATEGIES', 'MODELS', 'TASKS', 'SECTIONS', 'atomic_write', 'MedgenError', 'ConfigError', 'Registry',
-           'console_errors', 'choice', 'pieces_field', 'Section', 'PhantomConfig', 'DataConfig', 'ModeConfig',
-           'SpaceConfig', 'StrategyConfig', 'ModelConfig', 'TrainConfig', 'LoggingConfig', 'MetricsConfig', 'RunConfig',
-           'from_dict', 'to_dict', 'parse_override', 'apply_overrides', 'validate', 'load_config', 'save_config',
-           'feret_diameter', 'rano_bin', 'tumour_components', 'size_bin_counts', 'seed_everything', 'get_device',
-           'cache_dir', 'rng_state', 'set_rng_state', 'isolated_rng', 'read_nifti']
+           'STRATEGIES', 'MODELS', 'TASKS', 'SECTIONS', 'CKPT_LATEST', 'CKPT_BEST', 'atomic_write', 'MedgenError',
+           'ConfigError', 'Registry', 'console_errors', 'choice', 'pieces_field', 'Section', 'PhantomConfig',
+           'DataConfig', 'ModeConfig', 'SpaceConfig', 'StrategyConfig', 'ModelConfig', 'TrainConfig', 'LoggingConfig',
+           'MetricsConfig', 'RunConfig', 'from_dict', 'to_dict', 'parse_override', 'apply_overrides', 'validate',
+           'load_config', 'save_config', 'feret_diameter', 'rano_bin', 'tumour_components', 'size_bin_counts',
+           'seed_everything', 'get_device', 'cache_dir', 'rng_state', 'set_rng_state', 'isolated_rng', 'read_nifti',
+           'checkpoint_path', 'load_checkpoint', 'ema_model', 'ema_weights']
 
 # %% ../nbs/00_core.ipynb #857edcfe
 def _fsync(path):
@@ -186,7 +187,7 @@ class StrategyConfig(Section):
 
 @dataclass(eq=False)
 class ModelConfig(Section):
-    "The denoising network: `name` is a registered model (see `medgen.models`)."
+    "The network trained: `name` is a registered model (denoisers: `medgen.models`; autoencoders: `medgen.autoencoders`)."
     registry = MODELS
     name: str = 'unet'
     gradient_checkpointing: bool = False
@@ -550,3 +551,29 @@ def read_nifti(path, # a NIfTI file, or an image nibabel already opened
     except Exception as e: raise MedgenError(f"{where}: cannot read the voxels ({type(e).__name__}: {e})") from None
     spacing = np.asarray(ras.header.get_zooms()[:3], np.float32)[::-1].copy()
     return np.ascontiguousarray(vol.transpose(2, 1, 0)), spacing, np.asarray(img.affine)
+
+# %% ../nbs/00_core.ipynb #378ce8dd
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+CKPT_LATEST, CKPT_BEST = 'checkpoint_latest.pt', 'checkpoint_best.pt'
+
+def checkpoint_path(path, which: str = 'best') -> Path:
+    "A checkpoint file from a file or a run dir (`which`='best': checkpoint_best.pt, else latest; 'latest': latest)."
+    p = Path(path)
+    if not p.is_dir(): return p
+    names = [CKPT_BEST, CKPT_LATEST] if which == 'best' else [CKPT_LATEST]
+    return next((p / n for n in names if (p / n).is_file()), p / CKPT_LATEST)
+
+def load_checkpoint(path, map_location='cpu') -> dict:
+    "Load a checkpoint (a file, or a run dir's latest) as plain data only (`weights_only=True`)."
+    p = checkpoint_path(path, 'latest')
+    if not p.is_file(): raise ConfigError(f"no checkpoint at {str(p)!r}")
+    return torch.load(p, map_location=map_location, weights_only=True)
+
+def ema_model(model: torch.nn.Module, decay: float) -> AveragedModel | None:
+    "An exponential moving average of `model`'s parameters and buffers (None when `decay` is 0)."
+    return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True) if decay > 0 else None
+
+def ema_weights(ema_state: dict) -> dict:
+    "The model weights inside an `AveragedModel` state dict (keys without the 'module.' prefix)."
+    return {k[len('module.'):]: v for k, v in ema_state.items() if k.startswith('module.')}

@@ -428,9 +428,9 @@ def timestep_region_figure(sums: np.ndarray):
     ax.set_xlabel('t (0 = clean)'); fig.colorbar(im, ax=ax); fig.tight_layout(); return fig
 
 # %% ../nbs/08_metrics.ipynb #700bd482
-def codebook_stats(indices: torch.Tensor, n_codes: int) -> dict:
-    "Codebook/* diagnostics of VQ code `indices` (any shape) for a codebook of `n_codes` entries."
-    c = torch.bincount(indices.flatten().long().cpu(), minlength=n_codes).double()
+def codebook_stats(counts: torch.Tensor) -> dict:
+    "Codebook/* diagnostics of a VQ codebook from its per-code usage `counts` [n_codes] (e.g. `torch.bincount` of the codes)."
+    c, n_codes = counts.detach().double().cpu(), len(counts)
     p = c / c.sum().clamp_min(1); nz = p[p > 0]
     h = float(-(nz * nz.log()).sum()); used = int((c > 0).sum())
     return {'Codebook/perplexity': math.exp(h), 'Codebook/utilization': used / n_codes, 'Codebook/dead_codes': n_codes - used,

@@ -8,7 +8,6 @@ import contextlib
 from pathlib import Path
 import torch
 from torch import nn
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from fastcore.basics import patch
 from .core import *
 from .modes import build_mode
@@ -17,24 +16,7 @@ from .strategies import build_strategy
 from .models import build_model, guided, drop_cond
 
 # %% auto #0
-__all__ = ['CKPT_LATEST', 'CKPT_BEST', 'checkpoint_path', 'load_checkpoint', 'sample_noise', 'global_randn', 'global_timesteps',
-           'Pipeline', 'ema_weights', 'global_choice']
-
-# %% ../nbs/07_pipeline.ipynb #2f4ff0f6
-CKPT_LATEST, CKPT_BEST = 'checkpoint_latest.pt', 'checkpoint_best.pt'
-
-def checkpoint_path(path, which: str = 'best') -> Path:
-    "A checkpoint file from a file or a run dir (`which`='best': checkpoint_best.pt, else latest; 'latest': latest)."
-    p = Path(path)
-    if not p.is_dir(): return p
-    names = [CKPT_BEST, CKPT_LATEST] if which == 'best' else [CKPT_LATEST]
-    return next((p / n for n in names if (p / n).is_file()), p / CKPT_LATEST)
-
-def load_checkpoint(path, map_location='cpu') -> dict:
-    "Load a checkpoint (a file, or a run dir's latest) as plain data only (`weights_only=True`)."
-    p = checkpoint_path(path, 'latest')
-    if not p.is_file(): raise ConfigError(f"no checkpoint at {str(p)!r}")
-    return torch.load(p, map_location=map_location, weights_only=True)
+__all__ = ['sample_noise', 'global_randn', 'global_timesteps', 'Pipeline', 'global_choice']
 
 # %% ../nbs/07_pipeline.ipynb #e623d3d9
 def sample_noise(shape, seed: int, first, device='cpu') -> torch.Tensor:
@@ -62,7 +44,7 @@ def global_timesteps(strategy, z,       # the strategy draws; `z` gives the loca
 # %% ../nbs/07_pipeline.ipynb #43e093ed
 class Pipeline:
     "Mode × Space × Strategy × Model (+ EMA weights); build with `from_config` or `from_checkpoint`."
-    def __init__(self, cfg: RunConfig, mode, space, strategy, model: nn.Module, ema: AveragedModel | None = None):
+    def __init__(self, cfg: RunConfig, mode, space, strategy, model: nn.Module, ema: nn.Module | None = None):
         self.cfg, self.mode, self.space, self.strategy, self.model, self.ema = cfg, mode, space, strategy, model, ema
         self.run_dir = self.checkpoint = None; self.epoch = self.step = 0     # set by `from_checkpoint`
 
@@ -77,9 +59,7 @@ class Pipeline:
         strategy = pieces['strategy'] if pieces.get('strategy') is not None else build_strategy(cfg)
         model = pieces['model'] if pieces.get('model') is not None else build_model(cfg, mode, space)
         space.to(device); model = model.to(device)
-        d = cfg.train.ema_decay
-        avg = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(d), use_buffers=True) if ema and d > 0 else None
-        return cls(cfg, mode, space, strategy, model, avg)
+        return cls(cfg, mode, space, strategy, model, ema_model(model, cfg.train.ema_decay) if ema else None)
 
     @property
     def device(self) -> torch.device: return next(self.model.parameters()).device
@@ -94,10 +74,6 @@ class Pipeline:
         return f"Pipeline({self.mode!r}, {self.space!r}, {self.strategy!r}, {type(self.model).__name__} {n / 1e6:.2f}M{', EMA' if self.ema else ''})"
 
 # %% ../nbs/07_pipeline.ipynb #3f91a1e8
-def ema_weights(ema_state: dict) -> dict:
-    "The model weights inside an `AveragedModel` state dict (keys without the 'module.' prefix)."
-    return {k[len('module.'):]: v for k, v in ema_state.items() if k.startswith('module.')}
-
 @patch(cls_method=True)
 def from_checkpoint(cls: Pipeline, path, ema: bool = True, device='cpu', which: str = 'best') -> Pipeline:
     "The trained pipeline of a run dir (`which`: 'best', else latest) or checkpoint file; EMA weights in `model` when `ema`."
