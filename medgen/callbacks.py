@@ -35,7 +35,8 @@ class TensorBoard:
 class BestCheckpoint:
     "Marks the epoch whose selection metric `tr.metric` beats `tr.best`: the trainer then also writes checkpoint_best.pt."
     def before_checkpoint(self, tr, logs):
-        tr.improved = tr.metric is not None and tr.metric < tr.best
+        if tr.metric is None: tr.improved = False; return       # an epoch without validation (train.val_interval > 1) chooses nothing
+        tr.improved = tr.metric < tr.best
         if tr.improved: tr.best, tr.bad_epochs = tr.metric, 0
         else: tr.bad_epochs += 1
 
@@ -95,7 +96,7 @@ class ValidationMetrics:
         if getattr(tr, 'writer', None) is None or out.get('x0_hat') is None: return
         lg, mask = self.cfg.logging, tr.mode.generates_mask
         x0, xh = out['x0'].float(), out['x0_hat'].float()
-        vals = quality_values(xh, x0, _names(tr, x0), mask, self._lp(tr))
+        vals = quality_values(xh, x0, _names(tr, x0), mask, self._lp(tr), kernel_size=self.cfg.metrics.ssim_kernel)
         keep = lambda k: (not k.startswith(('L1', 'MSE')) and (lg.psnr or not k.startswith('PSNR'))
                           and (lg.msssim or not k.startswith('MS-SSIM')))   # L1 is the trainer's Loss/L1_val
         mid = batch.get('mode_id') if getattr(tr.mode, 'pooled', False) else None   # pooled sequences: also per sequence
@@ -198,7 +199,7 @@ class TestEvaluation:
             keys = list(g)
             pred = torch.cat([g[k] for k in keys], 1)
             target = torch.cat([(batch[k] if k in batch else batch['image']).float().cpu() for k in keys], 1)
-            for k, v in quality_values(pred, target, keys, mask, lp).items(): means.add(k, v)
+            for k, v in quality_values(pred, target, keys, mask, lp, kernel_size=cfg.metrics.ssim_kernel).items(): means.add(k, v)
             worst.update(float(mse(pred, target).mean()), target=target, pred=pred, seg=batch.get('seg'))
         res = means.result()
         if self.generation is not None and self.generation.fx is not None:

@@ -8,8 +8,10 @@ import argparse, os, signal, sys, threading, time
 from pathlib import Path
 import yaml
 import papermill as pm
+from nbclient.exceptions import DeadKernelError
 import medgen
 from .core import *
+from .signals import SIGNALS, PENDING, pending, signal_name
 from .train import REQUEUE_EXIT_CODE, new_run_dir, train
 import medgen.compression   # registers the compression task: kind=compression
 
@@ -79,15 +81,30 @@ def _children(pid: int) -> list[int]:
             except (OSError, ValueError, IndexError): pass
         return out
 
-def _forward_signals(sigs=(signal.SIGUSR1, signal.SIGTERM)):
-    "Install handlers that forward `sigs` to this process's children; returns a function restoring the old ones."
+def _kill_children(signum) -> bool:
+    "Send `signum` to this process's children; whether there was one."
+    kids = _children(os.getpid())
+    for pid in kids:
+        try: os.kill(pid, signum)
+        except ProcessLookupError: pass
+    return bool(kids)
+
+def _forward_signals(sigs=SIGNALS):
+    "Forward `sigs` to this process's children (the kernel) and note them in `PENDING`; returns a function restoring the old handlers."
     if threading.current_thread() is not threading.main_thread(): return lambda: None   # signals reach the main thread only
+    delivered, done = threading.Event(), threading.Event()
     def forward(signum, frame):
-        for pid in _children(os.getpid()):
-            try: os.kill(pid, signum)
-            except ProcessLookupError: pass
+        PENDING.setdefault('signal', signum)
+        if _kill_children(signum): delivered.set()
+    def late():   # a signal that came while papermill was still starting the kernel: deliver it once the kernel exists
+        while not done.wait(0.2):
+            if pending() and not delivered.is_set() and _kill_children(pending()): delivered.set()
     old = {s: signal.signal(s, forward) for s in sigs}
-    return lambda: [signal.signal(s, h) for s, h in old.items()]
+    threading.Thread(target=late, daemon=True).start()
+    def restore():
+        done.set()
+        for s, h in old.items(): signal.signal(s, h)
+    return restore
 
 # %% ../nbs/13_cli.ipynb #a1a2105f
 def _exit_code(err) -> int | None:
@@ -115,6 +132,9 @@ def run_notebook(nb, out_nb,                      # run notebook, executed copy
         if code == 0: return out_nb
         raise NotebookExit(code if code is not None else 1, f"{nb.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue} "
                            f"(executed notebook: {out_nb})") from None
+    except (DeadKernelError, RuntimeError) as e:     # jupyter_client: RuntimeError('Kernel died before replying to kernel_info')
+        if isinstance(e, RuntimeError) and 'Kernel died' not in str(e): raise
+        raise NotebookExit(1, f"{nb.name}: the kernel died ({e}) (executed notebook: {out_nb})") from None
     finally:
         restore()
         if pypath is None: os.environ.pop('PYTHONPATH', None)
@@ -177,6 +197,17 @@ def _train_notebook(args, cfg, cfg_file, overrides, params) -> int:
     nb = Path(args.notebook_path or default_notebook(cfg))
     out = Path(args.output_notebook or Path(cfg.runs_dir) / 'notebooks' / f"{nb.stem}_{cfg.name}_{time.strftime('%Y%m%d-%H%M%S')}.ipynb")
     extra = {k: v for k, v in params.items() if k not in ('config_file', 'overrides')}
+    if pending(): return _requeue_early('arrived before the run notebook started')
     print(f'running {nb} -> {out}', flush=True)
-    run_notebook(nb, out, cfg_file, overrides, extra, log_output=True)
+    try: run_notebook(nb, out, cfg_file, overrides, extra, log_output=True)
+    except NotebookExit as e:
+        if e.code == REQUEUE_EXIT_CODE or not pending(): raise    # the trainer took the signal (and said so), or no signal came
+        print(f'medgen_train: {e}', file=sys.stderr)
+        return _requeue_early('was forwarded to the kernel, which stopped before the trainer could take it')
     print(f'executed notebook: {out}'); return 0
+
+def _requeue_early(what: str) -> int:
+    "A job signal that came before the trainer could act on it: say so and ask for the next segment."
+    print(f'medgen_train: {signal_name(pending())} {what}: nothing saved by this segment; exit {REQUEUE_EXIT_CODE}: '
+          f'the next segment continues from the last checkpoint, or starts the run if there is none', file=sys.stderr, flush=True)
+    return REQUEUE_EXIT_CODE

@@ -254,6 +254,7 @@ class MetricsConfig:
     feature_size: int = 224              # images are resized to this side for the feature extractors
     n_reference: int = 1000              # reference images (2D slices) per split for KID/CMMD (0 = whole split)
     test_eval: bool = True               # evaluate best and latest checkpoints on the test split at fit end
+    ssim_kernel: int = 11                # SSIM / MS-SSIM Gaussian window taps, σ = 1.5 (11: Wang et al., MONAI, skimage; 7: medgen's earlier default)
 
 @dataclass
 class RunConfig:
@@ -417,6 +418,8 @@ def validate(cfg: RunConfig) -> RunConfig:
     bad = set(cfg.data.modalities) - set(MODALITIES)
     if bad: err(f"config key 'data.modalities': unknown {sorted(bad)}; valid: {', '.join(MODALITIES)}")
     if not 0 <= cfg.mode.cond_dropout < 1: err(f"config key 'mode.cond_dropout': {cfg.mode.cond_dropout} must be in [0, 1)")
+    k = cfg.metrics.ssim_kernel
+    if k < 3 or k % 2 == 0: err(f"config key 'metrics.ssim_kernel': {k} must be an odd number of taps >= 3 (11 is the standard)")
     if cfg.strategy.guidance_scale != 1 and cfg.mode.cond_dropout == 0:
         err("strategy.guidance_scale != 1 needs a model trained with condition dropout: set mode.cond_dropout > 0")
     checks = [(TASKS, cfg.kind, 'kind')] + [(getattr(cfg, s).registry, getattr(cfg, s).name, f'{s}.name') for s in SECTIONS]

@@ -4,7 +4,8 @@
 
 # %% ../nbs/02_data.ipynb #35f6d23e
 from __future__ import annotations
-import math, random
+import argparse, math, os, random, sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, torch, nibabel as nib
@@ -12,19 +13,28 @@ import torch.distributed as dist
 from torch.utils.data import Dataset, DataLoader, Sampler
 from monai import transforms as mt
 from monai.data import get_track_meta, set_track_meta
+from tqdm import tqdm
 from .core import *
 from .phantom import default_root
 
 # %% auto #0
 __all__ = ['AUGMENTATIONS', 'SLICE_FILTERS', 'DataError', 'Subject', 'open_nifti', 'check_headers', 'scan_patient', 'discover',
-           'check_voxels', 'load_volume', 'normalise', 'fit_volume', 'prepare_subject', 'augmentation',
-           'apply_augmentation', 'SliceDataset', 'VolumeDataset', 'dist_info', 'EpochSampler', 'GroupedBatchSampler',
-           'set_epoch', 'data_root', 'make_dataset', 'make_loader']
+           'check_voxels', 'check_file', 'load_volume', 'Problem', 'DataCheck', 'check_dataset', 'data_main',
+           'normalise', 'fit_volume', 'prepare_subject', 'augmentation', 'apply_augmentation', 'SliceDataset',
+           'VolumeDataset', 'dist_info', 'EpochSampler', 'GroupedBatchSampler', 'set_epoch', 'data_root',
+           'make_dataset', 'make_loader']
 
 # %% ../nbs/02_data.ipynb #20ee66ab
 class DataError(MedgenError, ValueError):
     "A data root, patient or file that cannot be used; the message names the patient and the file."
     label = 'data error'
+    def __init__(self, msg: str, path=None, what: str | None = None):
+        super().__init__(msg)
+        self.path, self.what = path, what or msg     # the file/folder at fault; the message without its 'patient .., file ..:' prefix
+
+def _err(where: str, what: str, path=None) -> DataError:
+    "`DataError('<where>: <what>')` that keeps `path` and `what` apart (for `check_dataset`'s one line per problem)."
+    return DataError(f"{where}: {what}", path, what)
 
 @dataclass
 class Subject:
@@ -41,9 +51,9 @@ class Subject:
 _EXTS = ('.nii.gz', '.nii')
 
 def _key_file(pdir: Path, key: str, who: str):
-    "The file of `key` in patient folder `pdir` (.nii.gz or .nii), None if absent."
-    found = [pdir / f'{key}{e}' for e in _EXTS if (pdir / f'{key}{e}').exists()]
-    if len(found) > 1: raise DataError(f"patient {who}: both {found[0].name} and {found[1].name} exist; keep one")
+    "The entry of `key` in patient folder `pdir` (.nii.gz or .nii; a broken link or a folder so named too), None if absent."
+    found = [pdir / f'{key}{e}' for e in _EXTS if os.path.lexists(pdir / f'{key}{e}')]
+    if len(found) > 1: raise _err(f"patient {who}", f"both {found[0].name} and {found[1].name} exist; keep one", found[1])
     return found[0] if found else None
 
 def _shape3(shape):
@@ -52,34 +62,65 @@ def _shape3(shape):
     while len(shape) > 3 and shape[-1] == 1: shape = shape[:-1]
     return shape
 
+def _raw_pixdim(path: Path) -> np.ndarray | None:
+    "The voxel sizes (pixdim[1..3]) as stored: `nib.load` turns zero ones into 1 and negative ones positive. None: unreadable."
+    try:
+        with nib.openers.ImageOpener(str(path)) as fo:
+            for cls in (nib.Nifti1Header, nib.Nifti2Header):
+                fo.seek(0); h = cls.from_fileobj(fo, check=False)
+                if int(h['sizeof_hdr']) == cls.sizeof_hdr: return np.asarray(h['pixdim'][1:1 + int(np.clip(h['dim'][0], 0, 3))], float)
+    except Exception: pass
+    return None
+
+def _not_a_file(path: Path) -> str | None:
+    "What keeps `path` from being a readable file (a broken link, a folder, nothing), None when it is one."
+    if path.is_symlink() and not path.exists():
+        to = os.readlink(path)
+        return f"a broken symbolic link to {to}{'' if os.path.isabs(to) else f' ({path.parent / to})'}, which does not exist"
+    if path.is_dir(): return "a directory, not a file"
+    if not path.exists(): return f"does not exist ({path})"
+    if not path.is_file(): return f"not a regular file ({path})"
+
 def open_nifti(path, who: str = ''):
-    "The nibabel image of `path` after the header checks (readable, 3D, finite positive voxel size); `DataError` otherwise."
+    "The nibabel image of `path` after the header checks (readable, 3D, positive voxel size); `DataError` otherwise."
     path = Path(path); where = f"patient {who or path.parent.name}, file {path.name}"
-    if not path.is_file(): raise DataError(f"{where}: does not exist ({path})")
-    if path.stat().st_size == 0: raise DataError(f"{where}: the file is empty (0 bytes) ({path})")
+    bad = lambda what: _err(where, what, path)
+    if (why := _not_a_file(path)): raise bad(why)
+    if path.stat().st_size == 0: raise bad(f"the file is empty (0 bytes) ({path})")
+    pix = _raw_pixdim(path)
+    if pix is not None and not (np.isfinite(pix) & (pix > 0)).all():
+        kind = 'zero' if (pix == 0).any() else 'negative' if (pix < 0).any() else 'non-finite'
+        raise bad(f"{kind} voxel spacing in the header (pixdim[1:4] = {', '.join(f'{p:g}' for p in pix)})")
     try: img = nib.load(str(path)); shape, zooms, affine = img.shape, img.header.get_zooms(), img.affine
-    except Exception as e: raise DataError(f"{where}: not a readable NIfTI file ({type(e).__name__}: {e})") from None
-    if len(_shape3(shape)) != 3: raise DataError(f"{where}: expected a 3D volume, got shape {tuple(shape)}")
+    except Exception as e: raise bad(f"not a readable NIfTI file ({type(e).__name__}: {e})") from None
+    if len(_shape3(shape)) != 3: raise bad(f"expected a 3D volume, got shape {tuple(shape)}")
     zooms = np.asarray(zooms[:3], float)
-    if not (np.isfinite(zooms).all() and (zooms > 0).all()): raise DataError(f"{where}: bad voxel size {tuple(zooms)} mm in the header")
+    if not (np.isfinite(zooms).all() and (zooms > 0).all()): raise bad(f"bad voxel size {tuple(zooms)} mm in the header")
     if not np.isfinite(affine).all() or abs(np.linalg.det(affine[:3, :3])) < 1e-12:
-        raise DataError(f"{where}: the header affine is not a valid voxel->mm map")
+        raise bad("the header affine is not a valid voxel->mm map")
     return img
 
 # %% ../nbs/02_data.ipynb #fde56722
+def _same_grid(a, b, tol: float) -> bool: return a[1] == b[1] and float(np.abs(a[2] - b[2]).max()) <= tol
+
+def _grid_faults(who: str, grids: list, affine_tol: float = 1e-3) -> list[DataError]:
+    "The files of `grids` [(path, shape, affine)] off the grid most of them share (ties: the first file's), one error each."
+    if not grids: return []
+    ref = max(grids, key=lambda g: sum(_same_grid(g, h, affine_tol) for h in grids))   # max keeps the first of equals
+    out = []
+    for f, shape, aff in grids:
+        if shape != ref[1]: out.append(_err(f"patient {who}", f"{f.name} has shape {shape} but {ref[0].name} has {ref[1]}", f))
+        elif (d := float(np.abs(aff - ref[2]).max())) > affine_tol:
+            out.append(_err(f"patient {who}", f"the affine of {f.name} differs from that of {ref[0].name} by up to {d:.3g} "
+                                              f"(tolerance {affine_tol:g} mm): the files are not on the same grid", f))
+    return out
+
 def check_headers(sub: Subject, affine_tol: float = 1e-3) -> Subject:
     "Fill `sub.shape`/`sub.affine` from the headers; `DataError` when its files disagree on the grid."
-    ref = None
-    for k, f in sub.files.items():
-        img = open_nifti(f, sub.name)
-        shape, aff = _shape3(img.shape), img.affine
-        if ref is None: ref = (f.name, shape, aff); continue
-        if shape != ref[1]: raise DataError(f"patient {sub.name}: {f.name} has shape {shape} but {ref[0]} has {ref[1]}")
-        d = float(np.abs(aff - ref[2]).max())
-        if d > affine_tol:
-            raise DataError(f"patient {sub.name}: the affine of {f.name} differs from that of {ref[0]} by up to {d:.3g} "
-                            f"(tolerance {affine_tol:g} mm): the files are not on the same grid")
-    sub.shape, sub.affine = ref[1], ref[2]
+    imgs = {f: open_nifti(f, sub.name) for f in sub.files.values()}
+    grids = [(f, _shape3(img.shape), img.affine) for f, img in imgs.items()]
+    if (bad := _grid_faults(sub.name, grids, affine_tol)): raise bad[0]
+    sub.shape, sub.affine = grids[0][1], grids[0][2]
     return sub
 
 def scan_patient(pdir,              # patient folder
@@ -95,7 +136,7 @@ def scan_patient(pdir,              # patient folder
         f = _key_file(pdir, k, who)
         if f is None:
             have = ', '.join(sorted(p.name for p in pdir.iterdir() if not p.name.startswith('.'))) or 'nothing'
-            raise DataError(f"patient {who}: missing {k}.nii.gz (the folder has: {have})")
+            raise _err(f"patient {who}", f"missing {k}.nii.gz (the folder has: {have})", pdir)
         files[k] = f
     sub = Subject(pdir.name, split, files)
     return check_headers(sub, affine_tol) if check else sub
@@ -141,28 +182,141 @@ def discover(root,                 # data root: one folder per split
     return out
 
 # %% ../nbs/02_data.ipynb #bf454cad
-def check_voxels(arr: np.ndarray, key: str, where: str):
-    "`DataError` for NaN/inf voxels, a constant image, or a mask that is not binary."
+def check_voxels(arr: np.ndarray, key: str, where: str, path=None):
+    "`DataError` for NaN/inf voxels, a constant image, or a mask that is not binary (`where` starts the message)."
     bad = ~np.isfinite(arr)
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise DataError(f"{where}: {int(np.isnan(arr).sum())} NaN and {int(np.isinf(arr).sum())} inf voxels "
-                        f"(first at RAS voxel {first})")
+        raise _err(where, f"{int(np.isnan(arr).sum())} NaN and {int(np.isinf(arr).sum())} inf voxels (first at RAS voxel {first})", path)
     if key == SEG:
         odd = (arr != 0) & (arr != 1)
         if odd.any():
-            raise DataError(f"{where}: the mask is not binary ({int(odd.sum())} voxels not 0/1, e.g. "
-                            f"{', '.join(f'{v:g}' for v in np.unique(arr[odd])[:4])})")
-    elif arr.max() == arr.min(): raise DataError(f"{where}: the image is constant ({float(arr.min()):g} everywhere)")
+            raise _err(where, f"the mask is not binary ({int(odd.sum())} voxels not 0/1, e.g. "
+                              f"{', '.join(f'{v:g}' for v in np.unique(arr[odd])[:4])})", path)
+    elif arr.max() == arr.min(): raise _err(where, f"the image is constant ({float(arr.min()):g} everywhere)", path)
 
-def load_volume(path, key: str = 'image', who: str = '') -> tuple[np.ndarray, np.ndarray]:
-    "(volume (D,H,W) float32, spacing (3,) mm): RAS-reoriented, D the inferior->superior axis; `DataError` on bad voxels."
+def check_file(path, key: str = 'image', who: str = ''):
+    "Every check of one file, headers then voxels: (volume (D,H,W) float32 RAS, spacing (3,) mm, nibabel image); `DataError` otherwise."
     path = Path(path); where = f"patient {who or path.parent.name}, file {path.name}"
     img = open_nifti(path, who)                                     # header checks, one nib.load
     try: vol, sp, _ = read_nifti(img, where)
-    except MedgenError as e: raise DataError(str(e)) from None
-    check_voxels(vol.T, key, where)                                 # .T: RAS (x, y, z) view, so messages give RAS voxels
-    return vol, sp
+    except MedgenError as e: raise DataError(str(e), path, str(e).removeprefix(f"{where}: ")) from None
+    check_voxels(vol.T, key, where, path)                           # .T: RAS (x, y, z) view, so messages give RAS voxels
+    return vol, sp, img
+
+def load_volume(path, key: str = 'image', who: str = '') -> tuple[np.ndarray, np.ndarray]:
+    "(volume (D,H,W) float32, spacing (3,) mm): RAS-reoriented, D the inferior->superior axis; `DataError` on bad voxels."
+    return check_file(path, key, who)[:2]
+
+# %% ../nbs/02_data.ipynb #51dc8ab3
+@dataclass
+class Problem:
+    "One fault `check_dataset` found: the file or folder, what is wrong with it, its split."
+    path: Path
+    what: str
+    split: str = ''
+    def __str__(self): return f"{self.path}: {self.what}"
+
+@dataclass
+class DataCheck:
+    "The result of `check_dataset`: the problems, and per split the patients and files checked."
+    root: Path
+    problems: list = field(default_factory=list)   # [Problem], in split then path order
+    patients: dict = field(default_factory=dict)   # split -> patient folders
+    files: dict = field(default_factory=dict)      # split -> files checked
+    keys: tuple = ()                               # the keys every patient must hold
+    @property
+    def ok(self) -> bool: return not self.problems
+    def summary(self) -> str:
+        n, per = len(self.problems), Counter(p.split for p in self.problems)
+        return (f"checked {sum(self.files.values())} files of {sum(self.patients.values())} patients in {self.root} "
+                f"({', '.join(f'{s} {v}' for s, v in self.patients.items())}; keys {', '.join(self.keys) or 'none'}): "
+                + (f"{n} problem{'s' * (n != 1)} ({', '.join(f'{s} {per[s]}' for s in self.patients)})" if n else 'no problems'))
+
+# %% ../nbs/02_data.ipynb #15d113dd
+def _scan_split(root: Path, s: str, add, seen: dict) -> list:
+    "[(patient folder, {key: entry})] of split `s`; folder-level problems go to `add(path, what)`."
+    sdir = root / s
+    if not sdir.is_dir():
+        add(sdir, _not_a_file(sdir) if sdir.is_symlink() else 'not a folder (a split is a folder of patients)' if sdir.exists()
+                  else 'split folder missing')
+        return []
+    entries = sorted(p for p in sdir.iterdir() if not p.name.startswith('.'))
+    pdirs = [p for p in entries if p.is_dir()]
+    if not pdirs: add(sdir, 'empty split: no patient folders')
+    out = []
+    for p in entries:
+        if p.is_symlink() and not p.exists(): add(p, _not_a_file(p))
+    for pdir in pdirs:
+        if pdir.name in seen: add(pdir, f"patient {pdir.name!r} is also in split {seen[pdir.name]!r}: a leak between splits")
+        seen.setdefault(pdir.name, s)
+        files = {}
+        for k in KEYS:
+            try: f = _key_file(pdir, k, f'{s}/{pdir.name}')
+            except DataError as e: add(e.path, e.what); f = pdir / f'{k}{_EXTS[0]}'
+            if f is not None: files[k] = f
+        for p in pdir.iterdir():                                           # broken links besides the key files
+            if p.is_symlink() and not p.exists() and p not in files.values(): add(p, _not_a_file(p))
+        out.append((pdir, files))
+    return out
+
+def check_dataset(root,               # data root: one folder per split
+                  splits=None,        # split(s) to check (default: all of SPLITS)
+                  keys=None,          # keys every patient must hold (default: every key some patient has)
+                  affine_tol=1e-3,    # largest affine difference between a patient's files, mm
+                  progress=False,     # tqdm bar over the files on stderr (when there are more than 50)
+                 ) -> DataCheck:
+    "Check every file of every patient of `splits` (all keys, every voxel, one file in memory at a time); all problems, not the first."
+    root = Path(root)
+    if not root.is_dir(): raise DataError(f"data root {str(root)!r} {'is not a folder' if root.exists() else 'does not exist'}", root)
+    splits = SPLITS if splits is None else (splits,) if isinstance(splits, str) else tuple(splits)
+    for s in splits:
+        if s not in SPLITS: raise DataError(f"unknown split {s!r}; valid: {', '.join(SPLITS)}")
+    for k in keys or ():
+        if k not in KEYS: raise DataError(f"unknown key {k!r}; valid: {', '.join(KEYS)}")
+    rep, seen, found = DataCheck(root), {}, []
+    for s in splits:
+        pats = _scan_split(root, s, lambda p, what: rep.problems.append(Problem(p, what, s)), seen)
+        rep.patients[s], rep.files[s] = len(pats), 0
+        found += [(s, pdir, files) for pdir, files in pats]
+    have = Counter(k for *_, fs in found for k in fs)
+    rep.keys = tuple(keys) if keys is not None else tuple(k for k in KEYS if have[k])
+    for s, pdir, fs in found:
+        rep.problems += [Problem(pdir, f"missing {k}.nii.gz ({have[k]} of {len(found)} patients have it)", s) for k in rep.keys if k not in fs]
+    n = sum(len(fs) for *_, fs in found)
+    with tqdm(total=n, desc='check', unit='file', file=sys.stderr, disable=not progress or n <= 50) as bar:
+        for s, pdir, fs in found:
+            grids, who = [], f'{s}/{pdir.name}'
+            for k, f in fs.items():
+                try: _, _, img = check_file(f, k, who); grids.append((f, _shape3(img.shape), img.affine))
+                except DataError as e: rep.problems.append(Problem(e.path or f, e.what, s))
+                except Exception as e: rep.problems.append(Problem(f, f"cannot be checked ({type(e).__name__}: {e})", s))
+                rep.files[s] += 1; bar.update()
+            rep.problems += [Problem(e.path, e.what, s) for e in _grid_faults(who, grids, affine_tol)]
+    rep.problems.sort(key=lambda p: (splits.index(p.split), str(p.path)))
+    return rep
+
+# %% ../nbs/02_data.ipynb #8ea365fa
+def _data_parser():
+    p = argparse.ArgumentParser(prog='medgen_data', description='Tools for a medgen data root (<root>/<split>/<patient>/<key>.nii.gz).')
+    sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
+    c = sub.add_parser('check', help='check every file of every split; one line per problem, exit 1 on any',
+                       description='Check every NIfTI file of every patient of every split (all keys, every voxel): one line '
+                                   'per problem, then a summary. Exit 0 when clean, 1 on any problem, 2 on a usage error.')
+    c.add_argument('root', metavar='ROOT', help='the data root (one folder per split)')
+    c.add_argument('--splits', nargs='+', choices=SPLITS, default=list(SPLITS), help='splits to check (default: all)')
+    c.add_argument('--keys', nargs='+', choices=KEYS, default=None, help='keys every patient must hold (default: every key some patient has)')
+    c.add_argument('--affine-tol', type=float, default=1e-3, help='largest affine difference between the files of a patient, mm')
+    c.add_argument('--no-progress', action='store_true', help='no progress bar on stderr')
+    return p
+
+@console_errors('medgen_data')
+def data_main(argv=None) -> int:
+    "Console script `medgen_data check ROOT`: problems (`<path>: <what>`) and a summary on stdout; exit 0 clean, 1 problems, 2 usage."
+    a = _data_parser().parse_args(argv)
+    rep = check_dataset(a.root, a.splits, a.keys, a.affine_tol, progress=not a.no_progress)
+    print(*rep.problems, rep.summary(), sep='\n')
+    return 0 if rep.ok else 1
 
 # %% ../nbs/02_data.ipynb #3214f7c0
 def normalise(vol: np.ndarray, lo: float = 0.5, hi: float = 99.5) -> np.ndarray:

@@ -122,7 +122,7 @@ def evaluate(generated,                     # run dir or folder of <sample_id>/<
         for k in keys:
             a, b = gen[k][common], ref[k][ri]
             vals = {'Dice': dice(a, b), 'IoU': iou(a, b)} if k == SEG else \
-                   {'L1': l1(a, b), 'PSNR': psnr(a, b), 'MS-SSIM': msssim_slices(a, b)}
+                   {'L1': l1(a, b), 'PSNR': psnr(a, b), 'MS-SSIM': msssim_slices(a, b, mc.ssim_kernel)}
             res['paired'][k] = {m: float(v.mean()) for m, v in vals.items()}   # identical pairs: PSNR inf
     if SEG in keys:
         imgs = lambda d: {k: d[k] for k in keys if k != SEG}

@@ -15,12 +15,12 @@ from scipy import ndimage
 from .core import *
 
 # %% auto #0
-__all__ = ['MSSSIM_WEIGHTS', 'WEIGHT_FILES', 'EXTRACTORS', 'BIOMEDCLIP_CONFIG', 'REGIONS', 'slices', 'msssim_weights', 'psnr',
-           'ssim', 'msssim', 'msssim_slices', 'l1', 'mse', 'WeightsError', 'weights_dir', 'find_weights', 'lpips_model',
-           'lpips_distance', 'dice', 'iou', 'FeatureExtractor', 'efficientnet_lite0', 'radimagenet_state_dict',
-           'build_extractor', 'anatomy_slices', 'features', 'fid', 'kid', 'cmmd', 'reference_features', 'regional_sums',
-           'merge_sums', 'regional_metrics', 'overlap_sums', 'overlap_metrics', 'timestep_region_sums',
-           'timestep_region_figure', 'codebook_stats', 'quality_values', 'distribution_metrics']
+__all__ = ['MSSSIM_WEIGHTS', 'SSIM_KERNEL', 'SSIM_SIGMA', 'WEIGHT_FILES', 'EXTRACTORS', 'BIOMEDCLIP_CONFIG', 'REGIONS', 'slices',
+           'msssim_weights', 'psnr', 'ssim', 'msssim', 'msssim_slices', 'l1', 'mse', 'WeightsError', 'weights_dir',
+           'find_weights', 'lpips_model', 'lpips_distance', 'dice', 'iou', 'FeatureExtractor', 'efficientnet_lite0',
+           'radimagenet_state_dict', 'build_extractor', 'anatomy_slices', 'features', 'fid', 'kid', 'cmmd',
+           'reference_features', 'regional_sums', 'merge_sums', 'regional_metrics', 'overlap_sums', 'overlap_metrics',
+           'timestep_region_sums', 'timestep_region_figure', 'codebook_stats', 'quality_values', 'distribution_metrics']
 
 # %% ../nbs/08_metrics.ipynb #a07186c5
 def _images(x: torch.Tensor) -> torch.Tensor:
@@ -34,37 +34,40 @@ def slices(x: torch.Tensor) -> torch.Tensor:
     return x if x.ndim == 4 else x.transpose(1, 2).reshape(-1, 1, *x.shape[-2:])
 
 # %% ../nbs/08_metrics.ipynb #d6b0fa37
-MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)   # Wang et al. 2003: five dyadic scales, fine to coarse
+SSIM_KERNEL, SSIM_SIGMA = 11, 1.5                            # Gaussian window of Wang et al. 2004 (and MONAI, skimage)
 
-def msssim_weights(size: int, kernel_size: int = 7) -> tuple[float, ...]:
+def msssim_weights(size: int, kernel_size: int = SSIM_KERNEL) -> tuple[float, ...]:
     "MS-SSIM scale weights for images whose smallest side is `size`: as many scales as fit, renormalised."
-    for n in range(len(MSSSIM_WEIGHTS), 0, -1):
-        if size // max(1, n - 1) ** 2 > kernel_size - 1 and size / 2 ** (n - 1) >= kernel_size:
+    for n in range(len(MSSSIM_WEIGHTS), 0, -1):       # MONAI's own check, and the coarsest scale holds a window
+        if size // max(1, n - 1) ** 2 > kernel_size - 1 and size >> (n - 1) >= kernel_size:
             w = MSSSIM_WEIGHTS[:n]; return tuple(v / sum(w) for v in w)
-    raise ValueError(f"image side {size} is smaller than the MS-SSIM window ({kernel_size})")
+    raise ValueError(f"image side {size} is smaller than the SSIM window ({kernel_size} taps); "
+                     f"score larger images or use kernel_size=7")
 
 # %% ../nbs/08_metrics.ipynb #5236965a
 def psnr(x, y) -> torch.Tensor:
     "PSNR (dB, data range 1) per image of `x` against reference `y`."
     return PSNRMetric(max_val=1.0)(_images(x), _images(y)).flatten()
 
-def ssim(x, y) -> torch.Tensor:
-    "SSIM per image (2D or 3D by the input's rank; 7-voxel Gaussian window)."
+def ssim(x, y, kernel_size: int = SSIM_KERNEL) -> torch.Tensor:
+    "SSIM per image (2D or 3D by the input's rank; Gaussian window of `kernel_size` taps, σ = 1.5, 'valid' positions)."
     a, b = _images(x), _images(y)
-    return SSIMMetric(spatial_dims=a.ndim - 2, data_range=1.0, win_size=7)(a, b).flatten()
+    msssim_weights(min(a.shape[2:]), kernel_size)     # the image must hold one window (raises a clear error)
+    return SSIMMetric(spatial_dims=a.ndim - 2, data_range=1.0, win_size=kernel_size, kernel_sigma=SSIM_SIGMA)(a, b).flatten()
 
-def msssim(x, y, kernel_size: int = 7) -> torch.Tensor:
+def msssim(x, y, kernel_size: int = SSIM_KERNEL) -> torch.Tensor:
     "MS-SSIM per image (2D or 3D by the input's rank), scales chosen by `msssim_weights`."
     a, b = _images(x), _images(y)
     w = msssim_weights(min(a.shape[2:]), kernel_size)
-    m = MultiScaleSSIMMetric(spatial_dims=a.ndim - 2, data_range=1.0, kernel_size=kernel_size, weights=w)
+    m = MultiScaleSSIMMetric(spatial_dims=a.ndim - 2, data_range=1.0, kernel_size=kernel_size, kernel_sigma=SSIM_SIGMA, weights=w)
     return m(a, b).flatten()
 
-def msssim_slices(x, y) -> torch.Tensor:
+def msssim_slices(x, y, kernel_size: int = SSIM_KERNEL) -> torch.Tensor:
     "2.5D MS-SSIM of volumes: mean over axial slices, one value per volume (2D input: plain `msssim`)."
-    if x.ndim == 4: return msssim(x, y)
+    if x.ndim == 4: return msssim(x, y, kernel_size)
     B, C, D = x.shape[:3]
-    return msssim(slices(x), slices(y)).reshape(B * C, D).mean(1)
+    return msssim(slices(x), slices(y), kernel_size).reshape(B * C, D).mean(1)
 
 def l1(x, y) -> torch.Tensor:
     "Mean absolute error per image."
@@ -438,7 +441,8 @@ def codebook_stats(counts: torch.Tensor) -> dict:
 
 # %% ../nbs/08_metrics.ipynb #c93e806e
 def quality_values(pred: torch.Tensor, target: torch.Tensor, names,  # [B,C,*sp] images, a name per channel
-                   mask=False, lpips_net=None) -> dict:               # masks: Dice/IoU; LPIPS network (2D)
+                   mask=False, lpips_net=None,                        # masks: Dice/IoU; LPIPS network (2D)
+                   kernel_size: int = SSIM_KERNEL) -> dict:           # MS-SSIM Gaussian window taps (11 standard, or 7)
     "Per-image quality values {metric: tensor} of `pred` vs `target` [B,C,*sp], with per-channel `_<name>` entries."
     out = {}
     def put(name, fn):
@@ -448,11 +452,10 @@ def quality_values(pred: torch.Tensor, target: torch.Tensor, names,  # [B,C,*sp]
             for i, n in enumerate(names): out[f'{name}_{n}'] = v[:, i]
     if mask:
         put('Dice', dice); put('IoU', iou); return out
-    put('L1', l1); put('MSE', mse); put('PSNR', psnr); put('MS-SSIM', msssim_slices)
-    if pred.ndim == 5: put('MS-SSIM-3D', msssim)
+    put('L1', l1); put('MSE', mse); put('PSNR', psnr); put('MS-SSIM', lambda a, b: msssim_slices(a, b, kernel_size))
+    if pred.ndim == 5: put('MS-SSIM-3D', lambda a, b: msssim(a, b, kernel_size))
     if lpips_net is not None and pred.ndim == 4: put('LPIPS', lambda a, b: lpips_distance(a, b, lpips_net))
     return out
-
 
 # %% ../nbs/08_metrics.ipynb #d645c797
 def distribution_metrics(gen_f: torch.Tensor, ref_f: torch.Tensor,  # extractor features of generated and reference images

@@ -63,10 +63,11 @@ def ddim(denoise,          # ε model `denoise(x_t, t) -> ε`
          eta: float = 0.,  # 0: DDIM (deterministic), 1: ancestral DDPM
          generator=None,   # RNG of the ancestral noise
          trajectory=False, # True / k: also return all / k evenly spaced states
+         prev=None,        # the timestep each step lands on (default: the next of `ts`, then clean); < 0: ᾱ = 1
         ):
     "DDIM (eta=0) / ancestral DDPM (eta=1) over decreasing integer timesteps `ts`, ε-prediction `denoise`."
     ab = alphas_cumprod.double().tolist()
-    nxt = [ab[t] for t in ts[1:]] + [1.]
+    nxt = [ab[s] if s >= 0 else 1. for s in (list(ts[1:]) + [-1] if prev is None else prev)]
     coef = []                                               # (x coefficient, eps coefficient, noise std) per step
     for t, a_s in zip(ts, nxt):
         a_t = ab[t]
@@ -134,6 +135,8 @@ class DDPMConfig:
     beta_start: float = 1e-4            # linear schedule: first and last beta
     beta_end: float = 0.02
     min_snr_gamma: float = 0.0          # min-SNR loss weighting (0 = off, 5 is usual)
+    timestep_spacing: str = choice('leading', 'monai', doc="sampling timesteps: 'leading' floor(i·T/steps) (900, 800, …), "
+                                   "'monai' as MONAI's DDIMScheduler (999, 888, …, each step landing on t - T//steps)")
 
 def _check_ddpm(cfg):
     check_sampler(cfg); c = cfg.strategy.ddpm
@@ -148,6 +151,8 @@ class DDPM(Strategy):
         super().__init__(cfg, **kw)
         c = self.cfg
         self.alphas_cumprod = alphas_cumprod(c.schedule, self.T, c.beta_start, c.beta_end)
+        if c.timestep_spacing not in ('leading', 'monai'):
+            raise ConfigError(f"config key 'strategy.ddpm.timestep_spacing': {c.timestep_spacing!r} is not one of 'leading', 'monai'")
         self._dev = {}
     def _table(self, device, dtype=torch.float32):
         "ᾱ on `device` (copied once, so training steps do no host-to-device copy)."
@@ -172,9 +177,14 @@ class DDPM(Strategy):
         snr = ab / (1 - ab)
         return snr.clamp(max=g) / snr
     def timesteps(self, steps: int) -> list[int]:
-        "Decreasing sampling timesteps floor(i·T/steps), i = steps-1 … 0 ('leading' spacing, as MONAI's DDIM scheduler when steps divides T)."
+        "Decreasing sampling timesteps: 'leading' floor(i·T/steps), i = steps-1 … 0; 'monai' round(linspace(T-1, 0, steps))."
         if not 1 <= steps <= self.T: raise ValueError(f"DDPM sampling steps must be in [1, {self.T}], got {steps}")
+        if self.cfg.timestep_spacing == 'monai': return torch.linspace(self.T - 1, 0, steps).round().long().tolist()
         return [i * self.T // steps for i in range(steps)][::-1]
+    def landings(self, steps: int) -> list[int]:
+        "The timestep each sampling step lands on (< 0: clean): the next sampling timestep, or t - T//steps ('monai')."
+        ts = self.timesteps(steps)
+        return [t - self.T // steps for t in ts] if self.cfg.timestep_spacing == 'monai' else ts[1:] + [-1]
     @torch.no_grad()
     def sample(self, denoise,           # `denoise(x_t, t) -> ε`
                noise,                   # start: pure noise [B, C, *spatial]
@@ -185,8 +195,9 @@ class DDPM(Strategy):
               ):
         "Generate from `noise` with `denoise(x_t, t) -> ε`; returns x0, or (x0, states) when `trajectory`."
         s = self._sampler(sampler)
-        x, traj = ddim(denoise, noise, self.timesteps(steps or self.cfg.num_inference_steps), self.alphas_cumprod,
-                       eta=1. if s == 'ddpm' else 0., generator=generator, trajectory=trajectory)
+        n = steps or self.cfg.num_inference_steps
+        x, traj = ddim(denoise, noise, self.timesteps(n), self.alphas_cumprod, eta=1. if s == 'ddpm' else 0.,
+                       generator=generator, trajectory=trajectory, prev=self.landings(n))
         return (x, traj) if trajectory else x
 
 # %% ../nbs/04_strategies.ipynb #103625e7

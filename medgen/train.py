@@ -15,6 +15,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.optim.lr_scheduler import LinearLR, CosineAnnealingLR, ConstantLR, SequentialLR, ReduceLROnPlateau
 from torch.utils.data import DataLoader
 from .core import *
+from .signals import PENDING, clear as clear_pending, signal_name
 from .data import make_loader
 from .strategies import bin_labels
 from .losses import perceptual_loss
@@ -348,17 +349,13 @@ def train_step(self: Trainer, batch: dict) -> dict:
 
 @patch
 def _flush(self: Trainer):
-    "Move the step window into the epoch accumulators (one host sync); non-finite loss -> `FloatingPointError`."
+    "Move the step window into the epoch accumulators (one host sync); a non-finite loss on any rank stops all (`FloatingPointError`)."
     w = self._win
+    L = torch.stack(w['loss']).float() if w['loss'] else torch.zeros(0)
+    bad = (~torch.isfinite(L)).nonzero().flatten().tolist()
+    ranks = self._ranks_where(bool(bad))                          # every rank calls _flush at the same points: a collective
+    if ranks: self._nonfinite(L, bad[0] if bad else None, ranks)
     if w['loss']:
-        L = torch.stack(w['loss']).float()
-        ok = torch.isfinite(L)
-        if not bool(ok.all()):
-            i = int((~ok).nonzero()[0])
-            last = self.run_dir / CKPT_LATEST
-            raise FloatingPointError(f"non-finite training loss {float(L[i])} at epoch {self.epoch} step {w['step0'] + i} "
-                                     f"(batch {self.batch_in_epoch - len(L) + i} of the epoch) in {self.run_dir}; nothing was saved, "
-                                     f"the last good checkpoint is {str(last) if last.exists() else '(none yet)'}")
         a = self.acc                     # sequential float64 sums: the same whatever the window boundaries
         for v in L.double().tolist(): a['loss'] += v
         a['n'] += len(L)
@@ -378,10 +375,33 @@ def _flush(self: Trainer):
     self._win = dict(loss=[], gn={}, t=[], per=[], terms=[], step0=self.step)
 
 @patch
+def _ranks_where(self: Trainer, flag: bool) -> list[int]:
+    "The ranks on which `flag` holds (all ranks must call this together)."
+    if self.world == 1: return [0] if flag else []
+    t = torch.zeros(self.world, device=self.device); t[self.rank] = float(flag); all_reduce_sum(t)
+    return t.nonzero().flatten().tolist()
+
+@patch
+def _nonfinite(self: Trainer, L: torch.Tensor, i: int | None, ranks: list[int]):
+    "Stop on a non-finite loss (`i`: its index in this rank's window, None when it was another rank's), naming the rank(s)."
+    last = self.run_dir / CKPT_LATEST
+    where = f' on rank {", ".join(map(str, ranks))} of {self.world}' if self.world > 1 else ''
+    what = (f"non-finite training loss {float(L[i])} at epoch {self.epoch} step {self._win['step0'] + i} "
+            f"(batch {self.batch_in_epoch - len(L) + i} of the epoch){where}" if i is not None else
+            f"non-finite training loss{where} (rank {self.rank} is finite) in epoch {self.epoch} before step {self.step}")
+    raise FloatingPointError(f"{what} in {self.run_dir}; every rank stops, nothing was saved, "
+                             f"the last good checkpoint is {str(last) if last.exists() else '(none yet)'}")
+
+@patch
 def _sync_acc(self: Trainer):
-    "Sum the epoch accumulators over ranks into rank 0 (the others restart from zero)."
+    "Sum the epoch accumulators over ranks into rank 0 (the others restart from zero); ranks may hold different keys."
     if self.world == 1: return
-    a = self.acc; keys, tk, gk = sorted(a['bins']), sorted(a['terms']), sorted(a['gn'])
+    a, names = self.acc, [None] * self.world
+    dist.all_gather_object(names, (list(a['bins']), list(a['terms']), list(a['gn'])))
+    keys, tk, gk = (sorted(set().union(*(n[j] for n in names))) for j in range(3))   # e.g. a rank resumed with an empty window
+    for k in keys: a['bins'].setdefault(k, [0., 0.])
+    for k in tk: a['terms'].setdefault(k, [0., 0])
+    for k in gk: a['gn'].setdefault(k, [0., 0, 0.])
     v = torch.tensor([a['loss'], a['n']] + [x for k in keys for x in a['bins'][k]] + [x for k in tk for x in a['terms'][k]]
                      + [x for k in gk for x in a['gn'][k][:2]], dtype=torch.float64, device=self.device)
     mx = torch.tensor([a['gn'][k][2] for k in gk] or [0.], dtype=torch.float64, device=self.device)
@@ -447,12 +467,19 @@ def train_epoch(self: Trainer) -> dict:
     return logs
 
 @patch
-def _requeue(self: Trainer):
-    "Signal received: save where we are (mid-epoch) and leave with `REQUEUE_EXIT_CODE`."
-    self._flush(); self._sync_acc()
-    self.save(CKPT_LATEST); self.status = 'requeued'
+def _requeue(self: Trainer, when: str = 'step'):  # 'step' (mid-epoch: save now), 'epoch' (end_epoch saved it), 'start' (before this segment's first step)
+    "A signal arrived: make sure the run can continue from `checkpoint_latest.pt`, say so, and leave with `REQUEUE_EXIT_CODE`."
+    ck, sig = self.run_dir / CKPT_LATEST, signal_name(self._flag.get('signal', 0))
+    if when == 'step':
+        self._flush(); self._sync_acc(); self.save(CKPT_LATEST)
+        what = f'{sig} in epoch {self.epoch + 1} at step {self.step}: saved {ck}'
+    elif when == 'epoch': what = f'{sig} at the end of epoch {self.epoch} (step {self.step}): saved {ck}'
+    elif self.resumed_from is not None: what = f'{sig} before the first step of this segment: nothing new to save, {ck} holds step {self.step}'
+    else: what = f'{sig} while the run was starting (data, model), before its first checkpoint: nothing to save'
+    if when != 'start': self.status = 'requeued'
     if self.world > 1: dist.barrier()   # no rank exits (and makes torchrun kill rank 0) before the checkpoint is written
-    msg = f"signal {self._flag.get('signal')} at epoch {self.epoch} step {self.step}: saved {self.run_dir / CKPT_LATEST}, exit {REQUEUE_EXIT_CODE}"
+    msg = f'{what}; exit {REQUEUE_EXIT_CODE}: the next segment ' + ('starts the run again' if when == 'start' and self.resumed_from is None
+                                                                      else 'continues from there')
     if self.is_main: print(f'medgen.train: {msg}', file=sys.stderr, flush=True)
     raise Requeue(msg)
 
@@ -491,15 +518,31 @@ def validate(self: Trainer) -> dict:
 def state_dict(self: Trainer) -> dict:
     a = self.acc
     return dict(format=1, **self.task.state_dict(), epoch=self.epoch, batch_in_epoch=self.batch_in_epoch, step=self.step,
-                best=self.best, bad_epochs=self.bad_epochs, gen_state=self.gen.get_state().cpu(), rng=rng_state(),
+                best=self.best, bad_epochs=self.bad_epochs, gen_state=self.gen.get_state().cpu(), gen_device=self.device.type, rng=rng_state(),
                 acc=dict(a, bins={k: list(v) for k, v in a['bins'].items()}), history=list(self.history), config=to_dict(self.cfg))
+
+def _with_epoch_end_logs(history: list, run_dir: Path) -> list:
+    "`history` with what `on_epoch_end` added to its epochs (Generation/*, after the epoch's checkpoint): metadata.json has it."
+    try: meta = {h['epoch']: h for h in json.loads((Path(run_dir) / 'metadata.json').read_text()).get('history', [])}
+    except (OSError, ValueError, KeyError, TypeError): return history
+    return [{**meta.get(h['epoch'], {}), **h} for h in history]
+
+@patch
+def _restore_generator(self: Trainer, ck: dict):
+    "Restore the training generator; one saved on another device type (cuda <-> cpu) restarts from (seed, step), with a warning."
+    saved = ck.get('gen_device') or ('cuda' if ck['gen_state'].numel() == 16 else 'cpu')   # a CUDA (Philox) state is 16 bytes
+    if saved == self.device.type: return self.gen.set_state(ck['gen_state'])
+    self.gen.manual_seed(self.cfg.seed * 1_000_003 + self.step)
+    warnings.warn(f"resuming a run trained on {saved} on {self.device.type} ({self.run_dir}): its random streams cannot move "
+                  f"between device types, so training continues from fresh (seed, step) streams and is no longer bit-exact "
+                  f"with an uninterrupted run", RuntimeWarning)
 
 @patch
 def load_state_dict(self: Trainer, ck: dict):
     self.task.load_state_dict(ck)
     for k in ('epoch', 'batch_in_epoch', 'step', 'best', 'bad_epochs'): setattr(self, k, ck[k])
-    self.history = list(ck.get('history', []))
-    self.gen.set_state(ck['gen_state']); set_rng_state(ck['rng'])
+    self.history = _with_epoch_end_logs(list(ck.get('history', [])), self.run_dir)
+    self._restore_generator(ck); set_rng_state(ck['rng'])
     self._reset_acc()
     if self.rank == 0 and ck['batch_in_epoch']:
         acc = dict(ck['acc'])
@@ -541,10 +584,12 @@ def _open_run(self: Trainer):
 @patch
 def end_epoch(self: Trainer, logs: dict):
     "After an epoch: the task's schedulers, checkpoint choice and early stop, checkpoints, then metrics, figures, TensorBoard, metadata."
-    metric = logs.get('Loss/Total_val', logs.get('Loss/Total_train'))
+    # the checkpoint-choice / early-stopping / plateau metric: the validation loss, on epochs that validate; the training
+    # loss only when the run never validates (val_interval 0); None (no choice made) on the epochs between validations
+    metric = logs.get('Loss/Total_val', None if self.cfg.train.val_interval else logs.get('Loss/Total_train'))
     if self.world > 1:
         m = torch.tensor([metric if metric is not None else float('nan')], device=self.device); dist.broadcast(m, 0)
-        metric = float(m)
+        metric = float(m) if math.isfinite(float(m)) else None
     self.metric, self.improved = metric, False
     self.task.epoch_end(self, metric)
     e, self.epoch, self.batch_in_epoch = self.epoch, self.epoch + 1, 0
@@ -552,8 +597,8 @@ def end_epoch(self: Trainer, logs: dict):
     self.history.append(dict(epoch=e, **{k: float(v) for k, v in logs.items()}))
     self._reset_acc()
     state = self.state_dict() if self.is_main else None
+    if self.improved: self.save(CKPT_BEST, state)   # best first: a kill between the two writes only repeats the epoch
     self.save(CKPT_LATEST, state)
-    if self.improved: self.save(CKPT_BEST, state)
     self._call('on_epoch_end', logs)                           # metrics and figures: the epoch is already saved
     self._call('after_epoch', logs)                            # TensorBoard
     if self.history: self.history[-1].update({k: float(v) for k, v in logs.items()})   # + what on_epoch_end added
@@ -563,27 +608,29 @@ def end_epoch(self: Trainer, logs: dict):
 def fit(self: Trainer) -> Path:
     "Train until `train.epochs` (or early stopping / `train.segment_epochs`); returns the run dir."
     tc, self._flag = self.cfg.train, {}
-    self._open_run()
-    start = self.epoch
-    try:
-        with stop_on_signals(self._flag):
+    with stop_on_signals(self._flag):
+        self._flag.update(PENDING); clear_pending()                 # a signal held since the process started (`medgen.signals.hold`)
+        if self._stop_requested(sync=True): self._requeue('start')  # before the run dir is written: nothing to clean up
+        self._open_run()
+        start = self.epoch
+        try:
             self._call('on_fit_start')
             while self.epoch < tc.epochs and not self.should_stop:
                 logs = self.train_epoch()
                 if tc.val_interval and (self.epoch + 1) % tc.val_interval == 0: logs.update(self.validate())
                 self.end_epoch(logs)
-                if self._stop_requested(sync=True): self.status = 'requeued'; raise Requeue(f'signal after epoch {self.epoch}')
+                if self._stop_requested(sync=True): self._requeue('epoch')
                 if tc.segment_epochs and self.epoch - start >= tc.segment_epochs and self.epoch < tc.epochs:
                     self.status = 'paused'; break
             else:
                 if self.status == 'running': self.status = 'finished'
             if self.status in ('finished', 'early_stopped'): self._call('on_fit_end')
-    except FloatingPointError:
-        self.status = 'failed'; raise
-    finally:
-        self.write_metadata()
-        self._call('after_fit')
-        if self._own_pg and dist.is_initialized(): dist.destroy_process_group()
+        except FloatingPointError:
+            self.status = 'failed'; raise
+        finally:
+            self.write_metadata()
+            self._call('after_fit')
+            if self._own_pg and dist.is_initialized(): dist.destroy_process_group()
     return self.run_dir
 
 # %% ../nbs/10_train.ipynb #64810ee5
