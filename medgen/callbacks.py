@@ -41,7 +41,7 @@ class BestCheckpoint:
         else: tr.bad_epochs += 1
 
 class EarlyStopping:
-    "Stops the run after `train.early_stopping_patience` epochs without improvement (0 = never)."
+    "Stops the run after `train.early_stopping_patience` validations without improvement (0 = never)."
     def before_checkpoint(self, tr, logs):
         p = tr.cfg.train.early_stopping_patience
         if p and tr.bad_epochs >= p: tr.should_stop, tr.status = True, 'early_stopped'

@@ -12,6 +12,7 @@ from nbclient.exceptions import DeadKernelError
 import medgen
 from .core import *
 from .signals import SIGNALS, PENDING, pending, signal_name
+from .data import DataError
 from .train import REQUEUE_EXIT_CODE, new_run_dir, train
 import medgen.compression   # registers the compression task: kind=compression
 
@@ -177,7 +178,7 @@ def _resolve(args, params: dict) -> tuple[str, list[str]]:
     cfg_file = args.config or params.get('config_file', '')
     return cfg_file, [*params.get('overrides', []), *args.overrides]
 
-@console_errors('medgen_train')
+@console_errors('medgen_train', hints={DataError: 'medgen_data check <data root> lists every problem of the data set at once'})
 def train_main(argv=None) -> int:
     "Console script `medgen_train`; returns the exit code (0 done, 2 config or data error, REQUEUE_EXIT_CODE to continue)."
     args = _parser().parse_args(argv)
@@ -203,11 +204,11 @@ def _train_notebook(args, cfg, cfg_file, overrides, params) -> int:
     except NotebookExit as e:
         if e.code == REQUEUE_EXIT_CODE or not pending(): raise    # the trainer took the signal (and said so), or no signal came
         print(f'medgen_train: {e}', file=sys.stderr)
-        return _requeue_early('was forwarded to the kernel, which stopped before the trainer could take it')
+        return _requeue_early('was forwarded to the kernel, which stopped without the trainer taking it')
     print(f'executed notebook: {out}'); return 0
 
 def _requeue_early(what: str) -> int:
     "A job signal that came before the trainer could act on it: say so and ask for the next segment."
-    print(f'medgen_train: {signal_name(pending())} {what}: nothing saved by this segment; exit {REQUEUE_EXIT_CODE}: '
+    print(f'medgen_train: {signal_name(pending())} {what}: no checkpoint was written for it; exit {REQUEUE_EXIT_CODE}: '
           f'the next segment continues from the last checkpoint, or starts the run if there is none', file=sys.stderr, flush=True)
     return REQUEUE_EXIT_CODE

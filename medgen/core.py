@@ -204,12 +204,12 @@ class TrainConfig:
     warmup_epochs: int = 5
     eta_min: float = 1e-6
     plateau_factor: float = 0.5
-    plateau_patience: int = 5
+    plateau_patience: int = 5            # validations without improvement before the LR drops
     grad_clip: float = 1.0               # max grad norm (0 = off)
     ema_decay: float = 0.999             # 0 = no EMA
     precision: str = choice('bf16', 'fp32', doc='bf16 autocast on GPU; fp32 always on CPU')
     compile: bool = False
-    early_stopping_patience: int = 0     # epochs without val improvement (0 = off)
+    early_stopping_patience: int = 0     # validations without improvement (epochs when val_interval=1; 0 = off)
     resume: str = ''                     # '' | 'auto' | path to a run dir or checkpoint
     run_dir: str = ''                    # '' = new run dir; a path = use it (SLURM chaining sets it)
     max_steps_per_epoch: int = 0         # 0 = whole loader

@@ -63,7 +63,7 @@ def _shape3(shape):
     return shape
 
 def _raw_pixdim(path: Path) -> np.ndarray | None:
-    "The voxel sizes (pixdim[1..3]) as stored: `nib.load` turns zero ones into 1 and negative ones positive. None: unreadable."
+    "The voxel sizes (pixdim[1..3]) as stored (`nib.load` turns zero ones into 1); None when unreadable."
     try:
         with nib.openers.ImageOpener(str(path)) as fo:
             for cls in (nib.Nifti1Header, nib.Nifti2Header):
@@ -88,9 +88,9 @@ def open_nifti(path, who: str = ''):
     if (why := _not_a_file(path)): raise bad(why)
     if path.stat().st_size == 0: raise bad(f"the file is empty (0 bytes) ({path})")
     pix = _raw_pixdim(path)
-    if pix is not None and not (np.isfinite(pix) & (pix > 0)).all():
-        kind = 'zero' if (pix == 0).any() else 'negative' if (pix < 0).any() else 'non-finite'
-        raise bad(f"{kind} voxel spacing in the header (pixdim[1:4] = {', '.join(f'{p:g}' for p in pix)})")
+    if pix is not None and ((pix == 0) | ~np.isfinite(pix)).any():   # a negative pixdim is legal: nibabel uses its size
+        raise bad(f"{'zero' if (pix == 0).any() else 'non-finite'} voxel spacing in the header "
+                  f"(pixdim[1:4] = {', '.join(f'{p:g}' for p in pix)})")
     try: img = nib.load(str(path)); shape, zooms, affine = img.shape, img.header.get_zooms(), img.affine
     except Exception as e: raise bad(f"not a readable NIfTI file ({type(e).__name__}: {e})") from None
     if len(_shape3(shape)) != 3: raise bad(f"expected a 3D volume, got shape {tuple(shape)}")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00b_signals.ipynb #c3f7e4d1
 from __future__ import annotations
-import signal, threading
+import os, signal, threading
 
 # %% auto #0
 __all__ = ['SIGNALS', 'PENDING', 'hold', 'pending', 'clear', 'signal_name']
@@ -13,10 +13,13 @@ __all__ = ['SIGNALS', 'PENDING', 'hold', 'pending', 'clear', 'signal_name']
 SIGNALS = (signal.SIGUSR1, signal.SIGTERM)  # SLURM's time-limit warning, and scancel / preemption
 PENDING: dict = {}                          # {'signal': number} of the first signal held and not yet acted on
 
-def _remember(signum, frame): PENDING.setdefault('signal', signum)
+def _remember(signum, frame):
+    "Keep the first signal; a second one ends the process the default way (`kill` twice still stops a hung start)."
+    if 'signal' not in PENDING: PENDING['signal'] = signum; return
+    signal.signal(signum, signal.SIG_DFL); os.kill(os.getpid(), signum)
 
 def hold(signals=SIGNALS) -> bool:
-    "From now on `signals` are remembered in `PENDING` instead of ending the process (main thread only: False elsewhere)."
+    "From now on the first of `signals` is remembered in `PENDING` instead of ending the process (main thread only: False elsewhere)."
     if threading.current_thread() is not threading.main_thread(): return False
     for s in signals: signal.signal(s, _remember)
     return True

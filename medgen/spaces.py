@@ -83,7 +83,7 @@ def band_names(n: int = 3) -> list[str]:
     return [''.join('LH'[(k >> (n - 1 - i)) & 1] for i in range(n)) for k in range(2 ** n)]
 
 def haar(x):
-    "One-level orthonormal Haar transform of `x` [B,C,*sp] -> [B, C·2^n, *sp/2], bands of channel c at c·2^n + k."
+    "One-level orthonormal Haar transform of `x` `[B,C,*sp]` -> [B, C·2^n, *sp/2], bands of channel c at c·2^n + k."
     b, c, *sp = x.shape; n = len(sp)
     z = space_to_depth(x, 2).reshape(b, c, 2 ** n, -1)
     z = torch.einsum('kj,bcjs->bcks', haar_matrix(n, x.dtype, x.device), z)

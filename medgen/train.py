@@ -386,9 +386,9 @@ def _nonfinite(self: Trainer, L: torch.Tensor, i: int | None, ranks: list[int]):
     "Stop on a non-finite loss (`i`: its index in this rank's window, None when it was another rank's), naming the rank(s)."
     last = self.run_dir / CKPT_LATEST
     where = f' on rank {", ".join(map(str, ranks))} of {self.world}' if self.world > 1 else ''
-    what = (f"non-finite training loss {float(L[i])} at epoch {self.epoch} step {self._win['step0'] + i} "
-            f"(batch {self.batch_in_epoch - len(L) + i} of the epoch){where}" if i is not None else
-            f"non-finite training loss{where} (rank {self.rank} is finite) in epoch {self.epoch} before step {self.step}")
+    what = (f"non-finite training loss {float(L[i])} in epoch {self.epoch + 1} at step {self._win['step0'] + i + 1} "
+            f"(batch {self.batch_in_epoch - len(L) + i + 1} of the epoch){where}" if i is not None else
+            f"non-finite training loss{where} (rank {self.rank} is finite) in epoch {self.epoch + 1} by step {self.step}")
     raise FloatingPointError(f"{what} in {self.run_dir}; every rank stops, nothing was saved, "
                              f"the last good checkpoint is {str(last) if last.exists() else '(none yet)'}")
 
@@ -415,11 +415,12 @@ def _sync_acc(self: Trainer):
 # %% ../nbs/10_train.ipynb #587ee74a
 @patch
 def _stop_requested(self: Trainer, sync: bool) -> bool:
-    "A signal arrived (on any rank: checked across ranks only when `sync`, i.e. at flush points)."
-    s = bool(self._flag)
+    "A signal arrived (on any rank: checked across ranks only when `sync`, i.e. at flush points; every rank learns which)."
+    s = self._flag.get('signal', 0)
     if self.world > 1 and sync:
-        f = torch.tensor([float(s)], device=self.device); all_reduce_sum(f); s = bool(f.item() > 0)
-    return s if (self.world == 1 or sync) else False
+        f = torch.tensor([float(s)], device=self.device); dist.all_reduce(f, op=dist.ReduceOp.MAX); s = int(f.item())
+        if s: self._flag.setdefault('signal', s)
+    return bool(s) if (self.world == 1 or sync) else False
 
 def _term_tag(name: str, split: str) -> str:
     "TensorBoard tag of a loss term: Loss/<name>_<split>, or `name` itself when it is a whole tag (holds a '/')."
@@ -478,6 +479,7 @@ def _requeue(self: Trainer, when: str = 'step'):  # 'step' (mid-epoch: save now)
     else: what = f'{sig} while the run was starting (data, model), before its first checkpoint: nothing to save'
     if when != 'start': self.status = 'requeued'
     if self.world > 1: dist.barrier()   # no rank exits (and makes torchrun kill rank 0) before the checkpoint is written
+    if when == 'start' and self._own_pg: dist.destroy_process_group()   # (fit's own cleanup has not begun yet)
     msg = f'{what}; exit {REQUEUE_EXIT_CODE}: the next segment ' + ('starts the run again' if when == 'start' and self.resumed_from is None
                                                                       else 'continues from there')
     if self.is_main: print(f'medgen.train: {msg}', file=sys.stderr, flush=True)
@@ -587,9 +589,9 @@ def end_epoch(self: Trainer, logs: dict):
     # the checkpoint-choice / early-stopping / plateau metric: the validation loss, on epochs that validate; the training
     # loss only when the run never validates (val_interval 0); None (no choice made) on the epochs between validations
     metric = logs.get('Loss/Total_val', None if self.cfg.train.val_interval else logs.get('Loss/Total_train'))
-    if self.world > 1:
-        m = torch.tensor([metric if metric is not None else float('nan')], device=self.device); dist.broadcast(m, 0)
-        metric = float(m) if math.isfinite(float(m)) else None
+    if self.world > 1:   # rank 0's choice, whether there is a metric or not
+        m = torch.tensor([metric is not None, metric or 0.], dtype=torch.float64, device=self.device); dist.broadcast(m, 0)
+        metric = float(m[1]) if m[0] else None
     self.metric, self.improved = metric, False
     self.task.epoch_end(self, metric)
     e, self.epoch, self.batch_in_epoch = self.epoch, self.epoch + 1, 0

@@ -1,4 +1,4 @@
-# medgen SLURM helpers, sourced by train.sbatch / sweep.sbatch / ddp.sbatch (not submitted on its own).
+# medgen SLURM helpers, sourced by train.sbatch / sweep.sbatch / ddp.sbatch / ddp_multinode.sbatch (not submitted on its own).
 #
 # Auto-chaining: the job asks SLURM for a warning signal (#SBATCH --signal=B:USR1@300). The batch shell traps USR1
 # (and TERM) and forwards it to the training process, which writes checkpoint_latest.pt and exits with the requeue
