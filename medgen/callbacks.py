@@ -6,17 +6,21 @@
 from __future__ import annotations
 import json, math
 from pathlib import Path
-import numpy as np, torch
+import numpy as np, torch, torch.nn.functional as F
+from torch.utils.flop_counter import FlopCounterMode
 from torch.utils.tensorboard import SummaryWriter
 from .core import *
 from .viewer import montage
 from .data import make_loader
+from .strategies import bin_labels
+from .autoencoders import load_autoencoder
 from .pipeline import Pipeline, CKPT_BEST, CKPT_LATEST
 from .metrics import *
 
 # %% auto #0
 __all__ = ['TensorBoard', 'BestCheckpoint', 'EarlyStopping', 'worst_batch_figure', 'WorstBatch', 'ValidationMetrics',
-           'checkpoint_sampler', 'GenerationMetrics', 'TestEvaluation', 'SampleFigures', 'default_callbacks']
+           'checkpoint_sampler', 'checkpoint_reconstructor', 'GenerationMetrics', 'TestEvaluation',
+           'boundary_sharpness', 'sample_metrics', 'SampleFigures', 'Flops', 'default_callbacks']
 
 # %% ../nbs/09_callbacks.ipynb #91107c3e
 def _due(epoch: int, every: int) -> bool: return every > 0 and (epoch + 1) % every == 0
@@ -59,6 +63,17 @@ class _Means:
         v = v.detach().double().cpu().flatten(); v = v[torch.isfinite(v)]
         s = self.s.setdefault(tag, [0., 0]); s[0] += float(v.sum()); s[1] += v.numel()
     def result(self) -> dict: return {k: s / n for k, (s, n) in self.s.items() if n}
+    def add_split(self, tag, v: torch.Tensor, mode_id=None):
+        "Add `v` [B] under `tag` and, for a pooled batch (`mode_id` [B]), under `tag_<sequence>` per sequence."
+        self.add(tag, v)
+        if mode_id is None or v.numel() != len(mode_id): return
+        v = v.detach().cpu()
+        for i in mode_id.unique().tolist(): self.add(f'{tag}_{MODALITIES[i]}', v[mode_id == i])
+
+def _mode_ids(tr, batch) -> torch.Tensor | None:
+    "The batch's sequence ids [B] (CPU) when the mode pools sequences, else None."
+    mid = batch.get('mode_id') if getattr(tr.mode, 'pooled', False) else None
+    return torch.as_tensor(mid).view(-1).cpu() if mid is not None else None
 
 def worst_batch_figure(target: torch.Tensor, pred: torch.Tensor,  # [B,C,*sp] images in [0,1]
                        seg: torch.Tensor | None = None, loss: float | None = None, n=4):  # outlined mask, title loss, rows
@@ -91,6 +106,9 @@ class ValidationMetrics:
                 and self._lpips is None:
             self._lpips = lpips_model(self.cfg.metrics, device=getattr(tr, 'device', 'cpu'))
         return self._lpips
+    @property
+    def worst_tag(self) -> str:   # the reference's name for 3D autoencoders
+        return 'Validation/WorstBatch_3D' if self.cfg.kind == 'compression' and self.cfg.spatial_dims == 3 else 'Validation/worst_batch'
     def on_fit_start(self, tr): self._lp(tr)   # a missing LPIPS trunk fails now, not after the first epoch
     def on_validation_batch(self, tr, batch, out):
         if getattr(tr, 'writer', None) is None or out.get('x0_hat') is None: return
@@ -99,13 +117,9 @@ class ValidationMetrics:
         vals = quality_values(xh, x0, _names(tr, x0), mask, self._lp(tr), kernel_size=self.cfg.metrics.ssim_kernel)
         keep = lambda k: (not k.startswith(('L1', 'MSE')) and (lg.psnr or not k.startswith('PSNR'))
                           and (lg.msssim or not k.startswith('MS-SSIM')))   # L1 is the trainer's Loss/L1_val
-        mid = batch.get('mode_id') if getattr(tr.mode, 'pooled', False) else None   # pooled sequences: also per sequence
-        mid = torch.as_tensor(mid).view(-1).cpu() if mid is not None else None
+        mid = _mode_ids(tr, batch)                                            # pooled sequences: also per sequence
         for k, v in vals.items():
-            if not keep(k): continue
-            self.means.add(f'Validation/{k}', v)
-            if mid is not None and v.numel() == len(mid):
-                for i in mid.unique().tolist(): self.means.add(f'Validation/{k}_{MODALITIES[i]}', v.detach().cpu()[mid == i])
+            if keep(k): self.means.add_split(f'Validation/{k}', v, mid)
         seg = (x0[:, :1] > 0.5).float() if mask else out.get('seg')
         if seg is not None and lg.regional_losses:
             err = (xh.clamp(0, 1) - x0).pow(2)
@@ -121,15 +135,27 @@ class ValidationMetrics:
         if self.reg: logs.update({f'regional/{k}': v for k, v in regional_metrics(self.reg).items()})
         if self.ovl: logs.update({f'regional_seg/{k}': v for k, v in overlap_metrics(self.ovl).items()})
         if _due(tr.epoch, self.cfg.train.figure_interval):
-            if self.worst.data is not None: tr.writer.add_figure('Validation/worst_batch', self.worst.figure(), tr.epoch)
+            if self.worst.data is not None: tr.writer.add_figure(self.worst_tag, self.worst.figure(), tr.epoch)
             if self.heat is not None: tr.writer.add_figure('loss/timestep_region_heatmap', timestep_region_figure(self.heat), tr.epoch)
         self.reset()
 
 # %% ../nbs/09_callbacks.ipynb #d55b136f
 def checkpoint_sampler(path, tr):
-    "batch -> samples of checkpoint `path` (EMA weights when saved) on `tr.device`, seeded like the run's figures."
+    "batch -> samples of checkpoint `path` (EMA weights when saved) on `tr.device`, seeded like the run's figures; `.pipe`: its pipeline."
     pipe = Pipeline.from_checkpoint(path, ema=True, device=tr.device)
-    return lambda batch, first=0: pipe.sample(batch, seed=tr.cfg.seed + 1, first=first)
+    f = lambda batch, first=0: pipe.sample(batch, seed=tr.cfg.seed + 1, first=first)
+    f.pipe = pipe
+    return f
+
+def checkpoint_reconstructor(path, tr):
+    "batch -> {target key: decode(encode(x))} of the autoencoder checkpoint `path` (EMA weights; mask probabilities for masks)."
+    ae, mode = load_autoencoder(path, device=tr.device), tr.mode
+    def f(batch, first=0):
+        x = mode.split({k: (v.to(tr.device) if torch.is_tensor(v) else v) for k, v in batch.items()})[0]
+        with torch.no_grad(): r = ae.decode(ae.encode(x)).float()
+        r = torch.sigmoid(r) if mode.generates_mask else r.clamp(0, 1)
+        return {k: r[:, i:i + 1] for i, k in enumerate(mode.target_keys)}
+    return f
 
 def _collect(loader, gen_fn, n: int) -> tuple[dict, list]:
     "Run `gen_fn` on whole batches of `loader` until >= n samples: ({key: generated}, [(batch, generated)])."
@@ -184,23 +210,39 @@ class GenerationMetrics:
             logs.update({f'Generation/{m}_{split}': v for m, v in self.scores(tr, gen, split).items()})
 
 # %% ../nbs/09_callbacks.ipynb #e6c5d928
+def _test_timesteps(means: _Means, pipe: Pipeline, pairs: list, seed: int):
+    "Add `Timestep/<bin>` means of the diffusion loss of `pipe` on the test batches (own generator: noise and t seeded by `seed`)."
+    gen, labels = torch.Generator(pipe.device).manual_seed(seed), bin_labels()
+    with torch.no_grad():
+        for batch, _ in pairs:
+            out = pipe.loss({k: (v.to(pipe.device) if torch.is_tensor(v) else v) for k, v in batch.items()}, gen, train=False)
+            idx = (out['t_norm'].float().cpu() * len(labels)).long().clamp(0, len(labels) - 1)
+            per = out['per_sample'].float().cpu()
+            for i in idx.unique().tolist(): means.add(f'Timestep/{labels[i]}', per[idx == i])
+
 class TestEvaluation:
-    "At fit end, sample the test split with the best and the latest checkpoints and log `test_best/…`, `test_latest/…`."
-    def __init__(self, cfg: RunConfig, generation: GenerationMetrics | None = None, sampler_fn=checkpoint_sampler):
+    "At fit end, sample (or reconstruct) the test split with the best and the latest checkpoints and log `test_best/…`, `test_latest/…`."
+    def __init__(self, cfg: RunConfig, generation: GenerationMetrics | None = None, sampler_fn=None):  # sampler_fn(path, tr) -> gen_fn
         self.cfg, self.generation, self.sampler_fn, self.results = cfg, generation, sampler_fn, {}
+    def _sampler(self, tr):
+        "How a checkpoint turns test batches into images: the given `sampler_fn`, sampling (diffusion) or reconstruction (autoencoders)."
+        if self.sampler_fn is not None: return self.sampler_fn
+        return checkpoint_sampler if tr.samples else checkpoint_reconstructor if self.cfg.kind == 'compression' else None
     def evaluate(self, tr, gen_fn, prefix: str) -> dict:
-        "Scores of `gen_fn` on the test split: quality vs the real targets, distribution vs the test features."
-        cfg, mask = self.cfg, tr.mode.generates_mask
+        "Scores of `gen_fn` on the test split: quality vs the real targets, distribution vs the test features, loss per timestep."
+        cfg, mask, recon = self.cfg, tr.mode.generates_mask, not tr.samples
         lp = lpips_model(cfg.metrics, device=tr.device) if cfg.logging.lpips and cfg.spatial_dims == 2 and not mask else None
         gen, pairs = _collect(tr.loaders['test'], gen_fn, cfg.metrics.n_samples)
         means, worst = _Means(), WorstBatch()
-        paired = bool(getattr(tr.mode, 'cond_keys', ()))   # image-conditioned: a real target exists for each sample
+        paired = recon or bool(getattr(tr.mode, 'cond_keys', ()))   # image-conditioned or reconstructed: a real target per sample
         for batch, g in (pairs if paired else ()):
             keys = list(g)
             pred = torch.cat([g[k] for k in keys], 1)
             target = torch.cat([(batch[k] if k in batch else batch['image']).float().cpu() for k in keys], 1)
-            for k, v in quality_values(pred, target, keys, mask, lp, kernel_size=cfg.metrics.ssim_kernel).items(): means.add(k, v)
+            for k, v in quality_values(pred, target, keys, mask, lp, kernel_size=cfg.metrics.ssim_kernel).items():
+                if not (recon and k.startswith('MSE')): means.add_split(k, v, _mode_ids(tr, batch))   # MSE: diffusion's test loss
             worst.update(float(mse(pred, target).mean()), target=target, pred=pred, seg=batch.get('seg'))
+        if getattr(gen_fn, 'pipe', None) is not None and cfg.logging.timestep_losses: _test_timesteps(means, gen_fn.pipe, pairs, cfg.seed + 2)
         res = means.result()
         if self.generation is not None and self.generation.fx is not None:
             res.update(self.generation.scores(tr, gen, 'test_new', with_fid=True))
@@ -211,15 +253,42 @@ class TestEvaluation:
         with atomic_write(Path(tr.run_dir) / f'{prefix}_metrics.json') as tmp: tmp.write_text(json.dumps(res, indent=1))
         return res
     def on_fit_end(self, tr):
-        if getattr(tr, 'writer', None) is None or not tr.samples: return
+        fn = self._sampler(tr)
+        if getattr(tr, 'writer', None) is None or fn is None: return
         for prefix, name in (('test_best', CKPT_BEST), ('test_latest', CKPT_LATEST)):
             p = Path(tr.run_dir) / name
-            if p.is_file(): self.results[prefix] = self.evaluate(tr, self.sampler_fn(p, tr), prefix)
+            if p.is_file(): self.results[prefix] = self.evaluate(tr, fn(p, tr), prefix)
 
 # %% ../nbs/09_callbacks.ipynb #c499b020
+def boundary_sharpness(x: torch.Tensor, seg: torch.Tensor) -> float:  # images and masks [B,1,*sp]
+    "Mean gradient magnitude (central differences) of `x` on the tumour boundary of `seg`: the band dilation minus erosion, one pixel each side of the edge; NaN without lesions."
+    m = (seg > 0.5).float(); pool = F.max_pool2d if m.ndim == 4 else F.max_pool3d
+    band = (pool(m, 3, 1, 1) - (-pool(-m, 3, 1, 1))) > 0
+    g = torch.stack(torch.gradient(x.float(), dim=tuple(range(2, x.ndim)))).pow(2).sum(0).sqrt()
+    return float(g[band].mean()) if band.any() else math.nan
+
+def _title(key: str) -> str: return '_'.join(p.capitalize() for p in key.split('_'))   # t1_pre -> T1_Pre
+
+def sample_metrics(tr, imgs: dict, batch: dict, lpips_net=None) -> dict:  # generated {key: [n,1,*sp]}, their conditioning batch
+    "`metrics/{psnr,msssim,lpips,boundary_sharpness}[_<key>]` of samples against the real images of their conditions (image-conditioned image modes)."
+    mode, lg = tr.mode, tr.cfg.logging
+    if mode.generates_mask or not mode.cond_keys: return {}     # no real image belongs to an unconditional sample or a mask
+    out, seg = {}, batch.get(SEG)
+    for k, v in imgs.items():
+        if mode.is_mask(k): continue
+        pred, real = v.float().cpu(), (batch[k] if k in batch else batch['image'])[:len(v)].float().cpu()
+        sfx = '' if len(imgs) == 1 else f'_{k}'
+        q = quality_values(pred, real, [k], lpips_net=lpips_net, kernel_size=tr.cfg.metrics.ssim_kernel)
+        for name, tag, on in (('PSNR', 'psnr', lg.psnr), ('MS-SSIM', 'msssim', lg.msssim), ('LPIPS', 'lpips', lpips_net is not None)):
+            if on and name in q: out[f'metrics/{tag}{sfx}'] = float(q[name].mean())
+        if lg.boundary_sharpness and seg is not None:   # generated / real: 1 = edges as sharp as the real image's, < 1 blurred
+            s = boundary_sharpness(pred, seg[:len(v)].cpu()) / boundary_sharpness(real, seg[:len(v)].cpu())
+            if math.isfinite(s): out[f'metrics/boundary_sharpness{sfx}'] = s
+    return out
+
 class SampleFigures:
-    "`Generated_Images` + samples/epoch_XXXX.png every `train.figure_interval` epochs and at the end (0 = never); `denoising_trajectory`."
-    def __init__(self): self.batch, self.last = None, -1
+    "`Generated_Images` (+ `Generated_<Key>` per sequence when several), samples/epoch_XXXX.png and `metrics/*` every `train.figure_interval` epochs and at the end (0 = never); `denoising_trajectory`."
+    def __init__(self): self.batch, self.last, self.lpips = None, -1, None
     def _draw(self, tr):
         if not tr.is_main or tr.writer is None or tr.epoch == self.last or not tr.samples: return
         if self.batch is None:
@@ -232,6 +301,11 @@ class SampleFigures:
         fig = montage({**imgs, **cond}, keys=list(imgs), vmax=1., title=f'epoch {tr.epoch}',
                       path=Path(tr.run_dir) / 'samples' / f'epoch_{tr.epoch:04d}.png')
         tr.writer.add_figure('Generated_Images', fig, e)
+        if len(imgs) > 1:                       # e.g. dual: Generated_T1_Pre, Generated_T1_Gd
+            for key, v in imgs.items(): tr.writer.add_figure(f'Generated_{_title(key)}', montage({key: v, **cond}, keys=[key], vmax=1.), e)
+        if lg.lpips and tr.cfg.spatial_dims == 2 and self.lpips is None and not tr.mode.generates_mask:
+            self.lpips = lpips_model(tr.cfg.metrics, device='cpu')
+        for tag, v in sample_metrics(tr, imgs, self.batch, self.lpips).items(): tr.writer.add_scalar(tag, v, e)
         if traj:
             at = [round(i * (len(traj) - 1) / (k - 1)) for i in range(k)]
             tr.writer.add_figure('denoising_trajectory', montage([{f'state {j}': traj[j][0, :1] for j in at}], vmax=1.), e)
@@ -243,8 +317,24 @@ class SampleFigures:
         if tr.cfg.train.figure_interval: self._draw(tr)
 
 # %% ../nbs/09_callbacks.ipynb #5a4af00a
+class Flops:
+    "`FLOPs/TFLOPs_epoch|total` (`logging.flops`): the first training step's forward + backward counted by `FlopCounterMode`, times the steps."
+    def __init__(self): self.per_step, self.counter, self.start = None, None, 0
+    def on_fit_start(self, tr):   # a callback's last hook before the first step: the counter sees only the step
+        if not tr.is_main: return
+        self.start = tr.step - tr.batch_in_epoch          # step count at the start of the (possibly resumed) epoch
+        self.counter = FlopCounterMode(display=False); self.counter.__enter__()
+    def _stop(self):
+        if self.counter is not None: self.counter.__exit__(None, None, None); self.per_step = self.counter.get_total_flops(); self.counter = None
+    def on_batch_end(self, tr, batch, out): self._stop()
+    def on_epoch_end(self, tr, logs):
+        if self.per_step is None: return
+        logs.update({'FLOPs/TFLOPs_epoch': self.per_step * (tr.step - self.start) / 1e12, 'FLOPs/TFLOPs_total': self.per_step * tr.step / 1e12})
+        self.start = tr.step
+    def after_fit(self, tr): self._stop()
+
 def default_callbacks(cfg: RunConfig) -> list:
-    "The callbacks of a training run, in calling order: TensorBoard, validation / generation / test metrics, figures, checkpoint choice, early stopping."
+    "The callbacks of a training run, in calling order: TensorBoard, validation / generation / test metrics, figures, checkpoint choice, early stopping, FLOPs."
     gen = GenerationMetrics(cfg) if cfg.metrics.enabled else None
     return [TensorBoard(), ValidationMetrics(cfg), *([gen] if gen else []), *([TestEvaluation(cfg, gen)] if cfg.metrics.test_eval else []),
-            SampleFigures(), BestCheckpoint(), EarlyStopping()]
+            SampleFigures(), BestCheckpoint(), EarlyStopping(), *([Flops()] if cfg.logging.flops else [])]

@@ -13,7 +13,7 @@ import medgen
 from .core import *
 from .signals import SIGNALS, PENDING, pending, signal_name
 from .data import DataError
-from .train import REQUEUE_EXIT_CODE, new_run_dir, train
+from .train import REQUEUE_EXIT_CODE, new_run_dir, run_summary, train
 import medgen.compression   # registers the compression task: kind=compression
 
 # %% auto #0
@@ -117,7 +117,7 @@ def _exit_code(err) -> int | None:
 def run_notebook(nb, out_nb,                      # run notebook, executed copy
                  config_file: str = '', overrides=(),  # the notebook's config parameters
                  parameters: dict | None = None,     # other papermill parameters
-                 kernel_name: str = 'python3', cwd=None, log_output: bool = False) -> Path:  # kernel, working dir, stream cell output
+                 kernel_name: str = 'python3', cwd=None, log_output: bool = False) -> Path:  # kernel, working dir, stream the cells' stdout/stderr to ours
     "Execute run notebook `nb` with papermill into `out_nb`; raises `NotebookExit` on an early exit or a failed cell."
     nb, out_nb = Path(nb), Path(out_nb)
     if not nb.is_file(): raise ConfigError(f"run notebook {str(nb)!r} does not exist (run notebooks live in {RUN_NOTEBOOKS})")
@@ -127,7 +127,7 @@ def run_notebook(nb, out_nb,                      # run notebook, executed copy
     os.environ['PYTHONPATH'] = os.pathsep.join([str(Path(medgen.__file__).resolve().parents[1])] + ([pypath] if pypath else []))
     try:
         pm.execute_notebook(str(nb), str(out_nb), parameters=params, kernel_name=kernel_name, cwd=str(cwd or Path.cwd()),
-                            log_output=log_output, progress_bar=False)
+                            progress_bar=False, stdout_file=sys.stdout if log_output else None, stderr_file=sys.stderr if log_output else None)
     except pm.PapermillExecutionError as e:
         code = _exit_code(e)
         if code == 0: return out_nb
@@ -192,7 +192,8 @@ def train_main(argv=None) -> int:
     if args.notebook:
         try: return _train_notebook(args, cfg, cfg_file, overrides, params)
         except NotebookExit as e: print(f'medgen_train: {e}', file=sys.stderr); return e.code
-    print(f'run dir: {train(cfg)}'); return 0
+    t0 = time.time(); run_dir = train(cfg)
+    print(run_summary(run_dir, time.time() - t0)); return 0
 
 def _train_notebook(args, cfg, cfg_file, overrides, params) -> int:
     nb = Path(args.notebook_path or default_notebook(cfg))

@@ -4,17 +4,18 @@
 
 # %% ../nbs/12_evaluate.ipynb #c3506efa
 from __future__ import annotations
-import argparse, json, shutil, sys
+import argparse, json, re, shutil, sys, time
 from pathlib import Path
-import numpy as np, torch
+import numpy as np, torch, yaml
 from .core import *
-from .data import DataError, discover, scan_patient, prepare_subject
-from .viewer import montage
+from .data import DataError, SLICE_FILTERS, SliceDataset, discover, scan_patient, prepare_subject
+from .viewer import montage, compare_figure
 from .metrics import *
 
 # %% auto #0
-__all__ = ['sample_folder', 'load_folder', 'lesion_table', 'grid_figure', 'farthest_slices', 'worst_figure', 'evaluate',
-           'results_table', 'main']
+__all__ = ['sample_folder', 'load_folder', 'lesion_table', 'recorded_slices', 'filtered_slices', 'score_slices', 'verdict',
+           'sample_metrics', 'comparison_figure', 'farthest_slices', 'worst_figure', 'evaluate', 'results_table',
+           'main']
 
 # %% ../nbs/12_evaluate.ipynb #0ffd6c7a
 def sample_folder(generated) -> Path:
@@ -58,13 +59,87 @@ def lesion_table(masks: torch.Tensor, spacings, images: dict | None = None) -> d
     return {b: {'n': r['n'], 'share': r['n'] / total, 'mean_mm': float(np.mean(r['d'])) if r['d'] else None,
                 **{k: (float(np.mean(v)) if v else None) for k, v in r.items() if k.startswith('mean_')}} for b, r in rows.items()}
 
+# %% ../nbs/12_evaluate.ipynb #6837676a
+def recorded_slices(folder) -> str | None:
+    "The slice filter of the 2D run that made the samples in `folder` (config.yaml via generation.json or a run dir above), or None."
+    f = Path(folder); gj = f / 'generation.json'
+    runs = [Path(r) for r in [json.loads(gj.read_text()).get('run') if gj.is_file() else None] if r]
+    for d in runs + [f, *list(f.parents)[:2]]:
+        if (d / 'config.yaml').is_file():
+            y = yaml.safe_load((d / 'config.yaml').read_text()) or {}
+            return (y.get('data') or {}).get('slices', 'brain') if y.get('spatial_dims', 2) == 2 else None
+    return None
+
+def filtered_slices(subjects, keys, slices: str = 'brain', size: int = 128,  # `Subject`s, image keys, filter, in-plane side
+                    n: int | None = None, seed: int = 0) -> dict:           # at most `n` slices, a seeded random draw
+    "{key: [N,1,size,size], 'patient': [N], 'slice': [N]}: the axial slices of `subjects` that pass filter `slices`."
+    ds = SliceDataset(subjects, keys=tuple(keys), size=size, slices=slices)
+    idx = range(len(ds)) if n is None or n >= len(ds) else torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed))[:n].tolist()
+    items = [ds[i] for i in idx]
+    return {k: torch.stack([it[k] for it in items]) for k in ds.out_keys} | \
+           {'patient': [it['patient'] for it in items], 'slice': [int(it['slice']) for it in items]}
+
+def score_slices(gen, ref, train=None,          # images [N,1,H,W]: generated, reference, real training (the floor)
+                 fx=None, clip=None,            # extractor for KID/FID; CLIP for CMMD (None: no CMMD)
+                 cfg: MetricsConfig | None = None,  # KID subsets (default MetricsConfig())
+                 seed: int = 0) -> tuple[dict, torch.Tensor, torch.Tensor]:  # seed of the floor's draw
+    "(KID ± std, FID [, CMMD] of `gen` vs `ref` with a 'floor': len(gen) slices drawn from `train` vs `ref`; gen and ref features)."
+    cfg = cfg or MetricsConfig(); fx = fx or build_extractor(cfg.extractor, cfg)
+    feats = lambda x: (features(x, fx), features(x, clip) if clip is not None else None)
+    (gf, gc), (rf, rc) = feats(gen), feats(ref)
+    out = distribution_metrics(gf, rf, gc, rc, cfg, with_fid=True) | dict(n_slices_generated=len(gen), n_slices_reference=len(ref))
+    if train is not None:
+        pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:len(gen)]
+        tf, tc = feats(train[pick])
+        out['floor'] = distribution_metrics(tf, rf, tc, rc, cfg, with_fid=True) | dict(n_slices=len(pick))
+    return out, gf, rf
+
+def verdict(key: str, d: dict) -> str:
+    "'bravo: KID 0.41 ± 0.02 (floor 0.01 ± 0.00, N=64 slices), FID 80.1 (floor 3.2)' from a `score_slices` result."
+    fl = d.get('floor')
+    kid_ = f"KID {d['KID_mean']:.3f} ± {d['KID_std']:.3f}" + (f" (floor {fl['KID_mean']:.3f} ± {fl['KID_std']:.3f}, N={fl['n_slices']} slices)" if fl else '')
+    fid_ = f"FID {d['FID']:.1f}" + (f" (floor {fl['FID']:.1f})" if fl else '')
+    cm = f", CMMD {d['CMMD']:.3f}" + (f" (floor {fl['CMMD']:.3f})" if fl else '') if 'CMMD' in d else ''
+    return f"{key}: {kid_}, {fid_}{cm}"
+
 # %% ../nbs/12_evaluate.ipynb #950decb0
-def grid_figure(real: dict, gen: dict, n: int = 4, title=''):
-    "Rows: the first `n` real then generated subjects ({key: [N,1,D,H,W]}); columns: keys; the slice with most tumour."
-    keys = [k for k in gen if k != SEG] or [SEG]
-    rows = {f'{who} {i}': {k: d[k][i, 0] for k in d if k in gen} for who, d in (('real', real), ('generated', gen))
-            for i in range(min(n, len(d[keys[0]])))}
-    return montage(rows, keys=keys, vmax=1., title=title)
+def _paired_real(sid: str, patients: list, ref: dict, key: str, two_d: bool):
+    "The real `key` volume (3D) or slice [1,H,W] (2D, '<patient>_z012…' ids) sample `sid` was conditioned on, or None."
+    p = max((p for p in patients if sid == p or sid.startswith(p + '_')), key=len, default=None)
+    if p is None: return None
+    v, z = ref[key][patients.index(p), 0], re.match(r'_z(\d+)', sid[len(p):])
+    return (v[[int(z[1])]] if z and int(z[1]) < len(v) else None) if two_d else v
+
+def sample_metrics(g, r,                        # generated and real [D,H,W] tensors
+                   seg=None,                    # mask [D,H,W] (None: no in/out ratio)
+                   paired: bool = True,         # `r` is the subject/slice `g` was conditioned on: PSNR, MS-SSIM
+                   kernel_size: int = SSIM_KERNEL) -> dict:  # MS-SSIM window taps
+    "PSNR and MS-SSIM of generated `g` vs real `r` ([D,H,W], when `paired`), and the mean inside / outside mask `seg` (in the real brain)."
+    m, a, b = {}, g[None, None], r[None, None]
+    if paired: m['PSNR'] = float(psnr(a, b)[0])
+    if paired and min(g.shape[-2:]) >= kernel_size: m['MS-SSIM'] = float(msssim_slices(a, b, kernel_size).mean())
+    if seg is not None and (seg > .5).any():
+        rest = (r > .05) & (seg <= .5)
+        if rest.any(): m['in/out'] = float(g[seg > .5].mean() / g[rest].mean().clamp_min(1e-6))
+    return m
+
+def comparison_figure(gen: dict, ids: list, ref: dict, patients: list,  # samples {k: [N,1,D,H,W]}, their ids; reference volumes, patients
+                      ref_slices: dict, key: str,                        # filtered reference slices {k: [M,1,H,W]}; the sequence shown
+                      n: int = 4, title: str = '', path=None):           # samples shown; heading; also write it there
+    "`medgen.viewer.compare_figure` of the first `n` samples, each with the real subject/slice its id names (else the i-th reference)."
+    real, fake, masks, mets, labels = [], [], [], [], []
+    for i in range(min(n, len(ids))):
+        g = gen[key][i, 0]; two_d = g.shape[0] == 1
+        s = gen[SEG][i, 0] if SEG in gen and key != SEG else None
+        r = _paired_real(ids[i], patients, ref, key, two_d)
+        paired = r is not None
+        if not paired: r = ref_slices[key][i * len(ref_slices[key]) // n] if two_d else ref[key][i % len(ref[key]), 0]
+        D = min(len(g), len(r)); g, r, s = g[:D], r[:D], (s[:D] if s is not None else None)
+        real.append(r); fake.append(g); masks.append(s); labels.append(ids[i] + ('' if paired else ' (unpaired)'))
+        mets.append(sample_metrics(g, r, s, paired))
+    masks = masks if any(m is not None for m in masks) else None
+    masks = [m if m is not None else torch.zeros_like(r) for m, r in zip(masks, real)] if masks else None
+    return compare_figure(real, fake, masks, mets, row_labels=labels, title=title, path=path)
 
 def farthest_slices(gen_slices: torch.Tensor, gen_f: torch.Tensor, ref_f: torch.Tensor, n: int = 4):
     "(indices, distances) of the `n` generated slices farthest from their nearest reference slice in feature space."
@@ -89,7 +164,9 @@ def evaluate(generated,                     # run dir or folder of <sample_id>/<
              weights_dir: str = '',         # local pretrained weights (default $MEDGEN_WEIGHTS or ~/.cache/medgen/weights)
              kid_subsets: int = 100, kid_subset_size: int = 1000,  # KID: random subsets and their size
              feature_size: int = 224,       # side images are resized to for the feature extractors
-             figures: bool = True) -> dict:  # figures: also write real_vs_generated.png and worst_<key>.png
+             figures: bool = True,          # also write real_vs_generated.png and worst_<key>.png
+             slices: str | None = None,     # slice filter of both sides: 'brain', 'tumour', 'all' (None: the run's, else 'brain')
+             floor: bool = True) -> dict:   # also score as many real 'train' slices of that filter (the floor)
     "All metrics of generated samples (run dir or sample folder) against `reference_root`/`split`; saved as JSON in `out_dir`."
     folder = sample_folder(generated)
     mc = MetricsConfig(extractor=extractor, cmmd_extractor=cmmd_extractor, random_backbones=random_backbones,
@@ -97,25 +174,32 @@ def evaluate(generated,                     # run dir or folder of <sample_id>/<
                        feature_size=feature_size)
     fx = build_extractor(extractor, mc)
     clip = build_extractor('biomedclip', mc) if cmmd_extractor != 'none' else None
+    slices = slices or recorded_slices(folder) or 'brain'
+    if slices not in SLICE_FILTERS: raise DataError(f"unknown slice filter {slices!r}; valid: {', '.join(SLICE_FILTERS)}")
     gen, ids, gsp = load_folder(folder, keys, size)
-    keys = list(gen)
-    subs = discover(reference_root, splits=(split,), keys=tuple(keys))[split]
+    keys = list(gen); imgs = [k for k in keys if k != SEG]
+    need = tuple(dict.fromkeys(keys + ([SEG] if slices == 'tumour' else [])))
+    if slices == 'tumour' and SEG not in keys and gen[keys[0]].shape[2] > 1:
+        raise DataError(f"{folder}: the 'tumour' slice filter needs the generated masks ({SEG}.nii.gz) of 3D samples")
+    subs = discover(reference_root, splits=(split,), keys=need)[split]
     rs = [prepare_subject(s, keys, size) for s in subs]
     D = max(r[keys[0]].shape[0] for r in rs)
     pad = lambda v: torch.nn.functional.pad(v, (0, 0, 0, 0, 0, D - v.shape[0]))
     ref = {k: torch.stack([pad(r[k]) for r in rs])[:, None] for k in keys}
     rsp = [r['spacing'] for r in rs]
-    res = dict(generated=str(folder), reference=str(Path(reference_root) / split), n_generated=len(ids),
+    res = dict(generated=str(folder), reference=str(Path(reference_root) / split), slices=slices, n_generated=len(ids),
                n_reference=len(subs), extractor=extractor, cmmd_extractor=cmmd_extractor,
                random_backbones=random_backbones, size=size, distribution={}, paired={}, lesions={})
-    worst = {}
-    for k in (k for k in keys if k != SEG):
-        gs, rsl = anatomy_slices(gen[k]), anatomy_slices(ref[k])
-        gf, rf = features(gen[k], fx), features(ref[k], fx)
-        d = distribution_metrics(gf, rf, features(gen[k], clip) if clip else None, features(ref[k], clip) if clip else None,
-                                 mc, with_fid=True)
-        res['distribution'][k] = dict(d, n_slices_generated=len(gs), n_slices_reference=len(rsl))
-        worst[k] = (gs, *farthest_slices(gs, gf, rf))
+    worst, ref_sl = {}, {}
+    if imgs:
+        ref_sl = filtered_slices(subs, imgs, slices, size)
+        gen_sl = {k: gen[k][:, :, 0] for k in imgs} if gen[imgs[0]].shape[2] == 1 else \
+                 filtered_slices([scan_patient(folder / i, 'generated', need) for i in ids], imgs, slices, size)   # 2D: as drawn
+        n = len(gen_sl[imgs[0]])
+        train = filtered_slices(discover(reference_root, splits=('train',), keys=need)['train'], imgs, slices, size, n) if floor else None
+        for k in imgs:
+            res['distribution'][k], gf, rf = score_slices(gen_sl[k], ref_sl[k], train[k] if floor else None, fx, clip, mc)
+            worst[k] = (gen_sl[k], *farthest_slices(gen_sl[k], gf, rf))
     common = [i for i, p in enumerate(ids) if p in {s.patient for s in subs}]
     if common:
         ri = [[s.patient for s in subs].index(ids[i]) for i in common]
@@ -125,23 +209,26 @@ def evaluate(generated,                     # run dir or folder of <sample_id>/<
                    {'L1': l1(a, b), 'PSNR': psnr(a, b), 'MS-SSIM': msssim_slices(a, b, mc.ssim_kernel)}
             res['paired'][k] = {m: float(v.mean()) for m, v in vals.items()}   # identical pairs: PSNR inf
     if SEG in keys:
-        imgs = lambda d: {k: d[k] for k in keys if k != SEG}
-        res['lesions'] = {'generated': lesion_table(gen[SEG], gsp, imgs(gen)), 'reference': lesion_table(ref[SEG], rsp, imgs(ref))}
+        ims = lambda d: {k: d[k] for k in imgs}
+        res['lesions'] = {'generated': lesion_table(gen[SEG], gsp, ims(gen)), 'reference': lesion_table(ref[SEG], rsp, ims(ref))}
     if out_dir:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         with atomic_write(out / 'evaluation.json') as tmp: tmp.write_text(json.dumps(res, indent=1))
         if figures:
-            grid_figure(ref, gen, title=f'real ({split}) vs generated').savefig(out / 'real_vs_generated.png')
+            show = imgs[0] if imgs else SEG
+            comparison_figure(gen, ids, ref, [s.patient for s in subs], ref_sl, show,
+                              title=f'{show}: real ({split}, {slices} slices) vs generated', path=out / 'real_vs_generated.png')
             for k, (gs, idx, dist) in worst.items(): worst_figure(gs, idx, dist, k).savefig(out / f'worst_{k}.png')
     return res
 
 def results_table(res: dict) -> str:
-    "A plain-text table of the distribution metrics and the lesion counts of an `evaluate` result."
+    "A plain-text table of the distribution metrics (with the floor's verdict line per key) and the lesion counts of an `evaluate` result."
     lines = [f"{'key':8} {'FID':>9} {'KID':>17} {'CMMD':>8} {'slices':>9}"]
     for k, d in res['distribution'].items():
         cm = f"{d['CMMD']:8.3f}" if 'CMMD' in d else f"{'-':>8}"
         lines.append(f"{k:8} {d['FID']:9.3f} {d['KID_mean']:9.4f}±{d['KID_std']:<7.4f} {cm} "
                      f"{d['n_slices_generated']:4d}/{d['n_slices_reference']:<4d}")
+    lines += [verdict(k, d) for k, d in res['distribution'].items()]
     if res['lesions']:
         lines.append(f"{'bin':8} {'n gen':>6} {'n ref':>6} {'mm gen':>7} {'mm ref':>7}")
         g, r = res['lesions']['generated'], res['lesions']['reference']
@@ -157,6 +244,9 @@ def main(argv=None):
     p.add_argument('generated', help='run dir, or folder of <sample_id>/<key>.nii.gz')
     p.add_argument('--reference-root', required=True, help='data root holding the reference split folder')
     p.add_argument('--split', default='test_new', choices=SPLITS)
+    p.add_argument('--slices', default=None, choices=SLICE_FILTERS,
+                   help="reference (and floor) slice filter (default: the generating run's data.slices, else brain)")
+    p.add_argument('--no-floor', action='store_true', help="skip the floor (real 'train' slices against the same reference)")
     p.add_argument('--out', default='', help='folder for evaluation.json and figures (default: none written)')
     p.add_argument('--size', type=int, default=128, help='in-plane size both sides are resized to')
     p.add_argument('--extractor', default='efficientnet_lite0', choices=sorted(EXTRACTORS))
@@ -168,5 +258,6 @@ def main(argv=None):
     a = p.parse_args(argv)
     res = evaluate(a.generated, a.reference_root, a.split, a.out or None, size=a.size, extractor=a.extractor,
                    cmmd_extractor=a.cmmd, random_backbones=a.random_backbones, weights_dir=a.weights_dir,
-                   kid_subsets=a.kid_subsets, feature_size=a.feature_size)
+                   kid_subsets=a.kid_subsets, feature_size=a.feature_size,
+                   slices=a.slices, floor=not a.no_floor)
     print(results_table(res)); return 0

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 import numpy as np, torch, torch.distributed as dist
 from fastcore.basics import patch
-from tqdm.auto import tqdm
+from tqdm import tqdm   # text bars only: notebook widgets leave empty outputs in executed run notebooks
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.optim.lr_scheduler import LinearLR, CosineAnnealingLR, ConstantLR, SequentialLR, ReduceLROnPlateau
@@ -25,7 +25,7 @@ from .callbacks import default_callbacks
 # %% auto #0
 __all__ = ['WARMUP_START', 'REQUEUE_EXIT_CODE', 'make_optimizer', 'make_scheduler', 'save_checkpoint', 'init_distributed',
            'all_reduce_sum', 'run_group', 'new_run_dir', 'resolve_run', 'Requeue', 'stop_on_signals', 'step_bins',
-           'Task', 'DiffusionTask', 'Trainer', 'train']
+           'Task', 'DiffusionTask', 'Trainer', 'run_summary', 'train']
 
 # %% ../nbs/10_train.ipynb #775c384f
 WARMUP_START = 0.1  # warmup starts at 10 % of train.lr
@@ -434,7 +434,7 @@ def train_epoch(self: Trainer) -> dict:
     for m in self.task.modules(): m.train()
     every = max(self.cfg.logging.log_every, 1)
     bar = tqdm(total=n, initial=self.batch_in_epoch, desc=f'epoch {self.epoch + 1}/{self.cfg.train.epochs}',
-               disable=not (self.is_main and self.cfg.logging.progress), leave=False, dynamic_ncols=True)
+               disable=not (self.is_main and self.cfg.logging.progress and sys.stderr.isatty()), leave=False, dynamic_ncols=True)
     it = _skip_batches(loader, self.batch_in_epoch)
     lrs = self.task.lrs()
     try:
@@ -614,13 +614,16 @@ def fit(self: Trainer) -> Path:
         self._flag.update(PENDING); clear_pending()                 # a signal held since the process started (`medgen.signals.hold`)
         if self._stop_requested(sync=True): self._requeue('start')  # before the run dir is written: nothing to clean up
         self._open_run()
-        start = self.epoch
+        start, self._times = self.epoch, []
         try:
             self._call('on_fit_start')
+            self._say(self._start_line())
             while self.epoch < tc.epochs and not self.should_stop:
+                t0 = time.time()
                 logs = self.train_epoch()
                 if tc.val_interval and (self.epoch + 1) % tc.val_interval == 0: logs.update(self.validate())
                 self.end_epoch(logs)
+                self._times.append(time.time() - t0); self._say(self._epoch_line(logs))
                 if self._stop_requested(sync=True): self._requeue('epoch')
                 if tc.segment_epochs and self.epoch - start >= tc.segment_epochs and self.epoch < tc.epochs:
                     self.status = 'paused'; break
@@ -634,6 +637,52 @@ def fit(self: Trainer) -> Path:
             self._call('after_fit')
             if self._own_pg and dist.is_initialized(): dist.destroy_process_group()
     return self.run_dir
+
+# %% ../nbs/10_train.ipynb #e6889291
+def _duration(s: float) -> str: return f'{s:.1f} s' if s < 60 else f'{int(s // 60)}m{int(s % 60):02d}s'
+
+@patch
+def _say(self: Trainer, line: str):
+    if self.is_main and self.cfg.logging.progress: print(line, flush=True)
+
+@patch
+def _start_line(self: Trainer) -> str:
+    try: n = min(len(self.loaders['train']), self.cfg.train.max_steps_per_epoch or len(self.loaders['train']))
+    except TypeError: n = self.cfg.train.max_steps_per_epoch or '?'     # loaders given as plain iterables
+    how = f'resuming at epoch {self.epoch + 1}' if self.resumed_from is not None else 'training'
+    return (f'medgen.train: {how} {self.run_dir} ({self.cfg.kind}, {self.cfg.mode.name}, {n} steps per epoch, '
+            f'{self.world} x {self.device.type})')
+
+@patch
+def _epoch_line(self: Trainer, logs: dict) -> str:
+    "epoch 3/40  loss 0.1234  val 0.1100 (best)  6.1 s  ETA 3m52s"
+    t, left = self._times, self.cfg.train.epochs - self.epoch
+    parts = [f'epoch {self.epoch}/{self.cfg.train.epochs}', f"loss {logs.get('Loss/Total_train', float('nan')):.4f}"]
+    if 'Loss/Total_val' in logs: parts.append(f"val {logs['Loss/Total_val']:.4f}" + (' (best)' if self.improved else ''))
+    parts += [f'{k.split("/")[1]} {v:.3f}' for k, v in logs.items() if k.startswith('Generation/KID')][:1]
+    parts.append(_duration(t[-1]))
+    if left > 0 and not self.should_stop: parts.append(f'ETA {_duration(left * sum(t) / len(t))}')
+    return '  '.join(parts)
+
+def run_summary(run_dir,                       # a run dir with metadata.json
+                seconds: float | None = None,  # wall time of this process (default: not shown)
+                learning: dict | None = None,  # the run notebook's learning check: {key: {'real_ratio', 'gen_ratio'}}
+                notebook=None) -> str:         # the executed run notebook
+    "The closing paragraph of a run: where it is, how far it got, the best validation loss, what to open next."
+    d = Path(run_dir); m = json.loads((d / 'metadata.json').read_text())
+    val = [(h['Loss/Total_val'], h['epoch'] + 1) for h in m.get('history', []) if 'Loss/Total_val' in h]
+    lines = [f"run {m['status']}: {d}  ({m['epoch']}/{m['epochs']} epochs" + (f', {_duration(seconds)})' if seconds else ')')]
+    if val: lines.append(f'best validation loss {min(val)[0]:.4f} (epoch {min(val)[1]})')
+    ck = [p.name for p in (d / CKPT_BEST, d / CKPT_LATEST) if p.exists()]
+    if ck: lines.append('checkpoints: ' + ', '.join(ck))
+    figs = sorted((d / 'samples').glob('*.png')) if (d / 'samples').is_dir() else []
+    last = [f for f in figs if f.name.startswith('epoch_')][-1:] + [f for f in figs if not f.name.startswith('epoch_')]
+    if last: lines.append('figures: ' + ', '.join(str(f.relative_to(d)) for f in last))
+    for k, v in (learning or {}).items():
+        lines.append(f"learning check, {k} mean inside / outside the mask: real {v['real_ratio']:.2f}, generated {v['gen_ratio']:.2f}")
+    if notebook: lines.append(f'executed notebook: {notebook}')
+    lines.append(f'tensorboard --logdir {d}')
+    return '\n  '.join(lines)
 
 # %% ../nbs/10_train.ipynb #64810ee5
 def train(cfg: RunConfig, callbacks=(), **kw) -> Path:

@@ -13,7 +13,8 @@ from matplotlib.image import imsave
 from .core import KEYS, atomic_write, read_nifti
 
 # %% auto #0
-__all__ = ['as_array', 'best_slice', 'window', 'batch_rows', 'montage', 'render_slice', 'slice_viewer']
+__all__ = ['AXES', 'as_array', 'best_slice', 'window', 'batch_rows', 'montage', 'render_slice', 'slice_viewer', 'metrics_text',
+           'compare_slices', 'compare_viewer', 'compare_figure']
 
 # %% ../nbs/02b_viewer.ipynb #e6241fbe
 def as_array(v) -> np.ndarray:
@@ -73,13 +74,13 @@ class _Figure(Figure):
     def _repr_png_(self):
         buf = io.BytesIO(); self.savefig(buf, format='png', bbox_inches='tight'); return buf.getvalue()
 
-def _grid(rows, cols, size, dpi, titles, title) -> Figure:
-    "An empty grid of len(rows) x len(cols) panels, margins in inches (labels left, titles on top)."
+def _grid(rows, cols, size, dpi, titles, title, left: float = 0.18) -> Figure:
+    "An empty grid of len(rows) x len(cols) panels, margins in inches (`left` for row labels, titles on top)."
     top = 0.2 * titles + 0.25 * bool(title) + 0.03
-    w, h = size * len(cols) + 0.2, size * len(rows) + top + 0.03
+    w, h = size * len(cols) + left + 0.02, size * len(rows) + top + 0.03
     fig = _Figure(figsize=(w, h), dpi=dpi)
     fig.subplots(len(rows), len(cols), squeeze=False)
-    fig.subplots_adjust(left=0.18 / w, right=1 - 0.02 / w, bottom=0.03 / h, top=1 - top / h, wspace=0.03, hspace=0.03)
+    fig.subplots_adjust(left=left / w, right=1 - 0.02 / w, bottom=0.03 / h, top=1 - top / h, wspace=0.03, hspace=0.03)
     if title: fig.suptitle(title, fontsize=8, y=1 - 0.03 / h, va='top')
     return fig
 
@@ -89,6 +90,13 @@ def _panel(ax, sl, seg, cmap, vmax, origin, contour):
     ax.imshow(sl, cmap=cmap, vmin=0, vmax=vmax, origin=origin, interpolation='nearest')
     if contour and seg is not None and (seg > 0.5).any():
         ax.contour(seg > 0.5, levels=[0.5], colors=contour, linewidths=0.7, origin=origin)
+
+
+def _save(fig: Figure, path) -> Figure:
+    "Write `fig` to `path` atomically (PNG unless the suffix says otherwise); nothing for `path` None."
+    if path is not None:
+        with atomic_write(path) as tmp: fig.savefig(tmp, format=Path(path).suffix[1:] or 'png')
+    return fig
 
 # %% ../nbs/02b_viewer.ipynb #e8427fae
 def _vmax(vmax, k: str, vol, seg_key: str) -> float:
@@ -130,9 +138,7 @@ def montage(vols,                          # one subject, subjects, a batch or s
                    (cmaps or {}).get(k, cmap), _vmax(vmax, k, vol, seg_key), origin, contour)
             if titles and r == 0: ax.set_title(k, fontsize=8)
             if c == 0: ax.set_ylabel(' '.join(str(x) for x in (name, f'z={z}' if z is not None else None) if x is not None), fontsize=7)
-    if path is not None:
-        with atomic_write(path) as tmp: fig.savefig(tmp, format=Path(path).suffix[1:] or 'png')
-    return fig
+    return _save(fig, path)
 
 # %% ../nbs/02b_viewer.ipynb #13e6e79d
 def render_slice(vol,                          # 3D volume or 2D slice
@@ -141,14 +147,15 @@ def render_slice(vol,                          # 3D volume or 2D slice
                  vmax: float | None = None,    # display maximum (default: the volume's 99.5th percentile)
                  overlay: bool = True,         # tint the tumour red
                  origin: str = 'lower',        # 'lower': anterior up
-                 alpha: float = 0.45,          # opacity of the tint
+                 alpha: float = 0.45,          # opacity of the tint (0: the contour only)
+                 axis: int = 0,                # slice along volume axis 0 axial, 1 coronal, 2 sagittal
                 ) -> np.ndarray:
-    "RGB uint8 [H, W, 3] of slice `z` of `vol`, windowed [0, vmax], with the tumour tinted red when `overlay`."
-    v = as_array(vol); sl = v[z] if v.ndim == 3 else v
+    "RGB uint8 [rows, cols, 3] of slice `z` of `vol` along `axis`, windowed [0, vmax], the tumour tinted red when `overlay`."
+    v = as_array(vol); sl = np.take(v, z, axis) if v.ndim == 3 else v
     g = np.clip(sl / (vmax or window(v)), 0, 1)
     rgb = np.repeat(g[..., None], 3, -1)
     if overlay and seg is not None:
-        s = as_array(seg); s = (s[z] if s.ndim == 3 else s) > 0.5
+        s = as_array(seg); s = (np.take(s, z, axis) if s.ndim == 3 else s) > 0.5
         rgb[s] = (1 - alpha) * rgb[s] + alpha * np.array([1., 0., 0.])
         edge = s & ~ndimage.binary_erosion(s)
         rgb[edge] = [1., 0.2, 0.2]
@@ -179,3 +186,105 @@ def slice_viewer(vols: dict, seg_key: str = 'seg', scale: int = 3, origin: str =
     box.modality, box.slider, box.overlay, box.image, box.update = modality, slider, overlay, image, update
     update()
     return box
+
+# %% ../nbs/02b_viewer.ipynb #53cf122d
+AXES = ('axial', 'coronal', 'sagittal')   # slicing axis 0, 1, 2 of a (D, H, W) volume
+
+def _volumes(x) -> list[np.ndarray]:
+    "Samples of `x` as 3D arrays (see above); a 2D slice becomes [1, H, W]."
+    if isinstance(x, (list, tuple)): return [v for e in x for v in _volumes(e)]
+    if hasattr(x, 'detach'): x = x.detach().float().cpu().numpy()
+    a = np.asarray(x, dtype=np.float32)
+    if a.ndim == 5: return [v for e in a for v in _volumes(e)]                   # batch [N, C, D, H, W]
+    if a.ndim == 4: a = a[:, 0] if a.shape[1] == 1 and a.shape[0] > 1 else a[0]  # [N,1,H,W] stack, else channel 0
+    a = as_array(a)
+    return [a[None] if a.ndim == 2 else a]
+
+def _pairs(real, generated, seg=None, metrics=None) -> list[tuple]:
+    "[(real, generated, seg or None, metrics)] per sample, shapes checked."
+    r, g = _volumes(real), _volumes(generated)
+    s = _volumes(seg) if seg is not None else [None] * len(r)
+    m = [{}] * len(r) if metrics is None else [metrics] if isinstance(metrics, dict) else list(metrics)
+    if not len(r) == len(g) == len(s) == len(m):
+        raise ValueError(f"compare: {len(r)} real, {len(g)} generated, {len(s)} mask and {len(m)} metrics samples; must be equal")
+    for i, (a, b, c) in enumerate(zip(r, g, s)):
+        if a.shape != b.shape or (c is not None and c.shape != a.shape):
+            raise ValueError(f"compare: sample {i}: real {a.shape}, generated {b.shape}" + (f", mask {c.shape}" if c is not None else '') + " differ")
+    return list(zip(r, g, s, m))
+
+def metrics_text(m: dict, sep: str = '  ·  ') -> str:
+    "One line of per-sample metrics: 'PSNR 24.31  ·  MS-SSIM 0.812'."
+    return sep.join(f'{k} {v:.4g}' if isinstance(v, (float, int, np.floating)) else f'{k} {v}' for k, v in m.items())
+
+def _start(seg, shape, axis: int) -> int:
+    "The slice to open on along `axis`: the largest tumour area, else the middle."
+    return best_slice(np.moveaxis(seg, axis, 0)) if seg is not None else shape[axis] // 2
+
+def compare_slices(r, g, seg,                   # real and generated [D,H,W] volumes, mask or None
+                   z: int,                      # slice index along `axis`
+                   axis: int = 0,               # 0 axial, 1 coronal, 2 sagittal
+                   overlay: bool = True,        # draw the mask's contour
+                   origin: str = 'lower') -> tuple:  # as `render_slice`
+    "(real, generated) RGB images of slice `z` along `axis`, both in the real volume's window, the mask's contour on both."
+    vmax = window(r)
+    return tuple(render_slice(v, seg, z, vmax, overlay, origin, alpha=0., axis=axis) for v in (r, g))
+
+# %% ../nbs/02b_viewer.ipynb #2c553797
+def compare_viewer(real, generated,             # volume(s) or slice stack(s), arrays or tensors (see above)
+                   seg=None,                    # mask(s) of the real sample(s): a contour on both panes
+                   metrics=None,                # {name: value} of the sample, or a list of those (one per sample)
+                   labels=('real', 'generated'),  # pane titles
+                   scale: int = 3,              # screen pixels per voxel
+                   origin: str = 'lower'):      # 'lower': anterior (axial) / superior (coronal, sagittal) up
+    "ipywidgets viewer: real | generated side by side, one slice slider, axial/coronal/sagittal, mask contour, metrics."
+    pairs = _pairs(real, generated, seg, metrics)
+    sample = W.Dropdown(options=[(f'sample {i}', i) for i in range(len(pairs))], description='sample',
+                        layout=W.Layout(display='' if len(pairs) > 1 else 'none'))
+    view = W.ToggleButtons(options=list(AXES), description='view', disabled=all(p[0].shape[0] == 1 for p in pairs))
+    slider = W.IntSlider(min=0, max=0, description='slice')
+    has_seg = any(p[2] is not None for p in pairs)
+    overlay = W.Checkbox(value=has_seg, description='seg contour', disabled=not has_seg)
+    images, text = [W.Image(format='png') for _ in labels], W.Label()
+    panes = W.HBox([W.VBox([W.Label(l), im]) for l, im in zip(labels, images)])
+    box = W.VBox([W.HBox([sample, view, overlay]), slider, panes, text])
+    def update(*_):
+        r, g, s, m = pairs[sample.value]
+        box.shown = compare_slices(r, g, s, slider.value, AXES.index(view.value), overlay.value, origin)
+        for im, rgb in zip(images, box.shown): im.value, im.width, im.height = _png(rgb), rgb.shape[1] * scale, rgb.shape[0] * scale
+        text.value = metrics_text(m)
+    def reset(*_):                              # a new sample or view: the slider's range and start slice
+        r, _, s, _ = pairs[sample.value]; ax = AXES.index(view.value)
+        slider.max = r.shape[ax] - 1; slider.value = _start(s, r.shape, ax); update()
+    sample.observe(reset, 'value'); view.observe(reset, 'value')
+    slider.observe(update, 'value'); overlay.observe(update, 'value')
+    box.sample, box.view, box.slider, box.overlay, box.images, box.text, box.update = sample, view, slider, overlay, images, text, update
+    reset()
+    return box
+
+# %% ../nbs/02b_viewer.ipynb #a7a4b0b6
+def compare_figure(real, generated,             # as `compare_viewer`
+                   seg=None,                    # mask(s) of the real sample(s): a contour on both panes
+                   metrics=None,                # {name: value} per sample: printed beside its row
+                   views=None,                  # columns [(axis name, slice or None)]; None: every axis (2D: axial)
+                   labels=('real', 'generated'),  # column titles
+                   row_labels=None,             # one label per sample (default 'sample i')
+                   size: float = 1.6,           # inches per panel
+                   dpi: int = 72,               # resolution
+                   origin: str = 'lower',       # as `render_slice`
+                   title: str = '',             # figure heading
+                   path=None) -> Figure:        # also write the figure there
+    "Static real-vs-generated figure: rows = samples; columns = real | generated per view (slice None: tumour, else middle)."
+    pairs = _pairs(real, generated, seg, metrics)
+    views = views or [(a, None) for a in (AXES if any(p[0].shape[0] > 1 for p in pairs) else AXES[:1])]
+    cols = [(a, z, who) for a, z in views for who in (0, 1)]
+    lines = max(len(p[3]) for p in pairs) + 1
+    fig = _grid(pairs, cols, size, dpi, True, title, left=0.06 + 0.12 * lines)
+    for i, (r, g, s, m) in enumerate(pairs):
+        for c, (a, z, who) in enumerate(cols):
+            ax, k = fig.axes[i * len(cols) + c], AXES.index(a)
+            z = _start(s, r.shape, k) if z is None else z
+            ax.imshow(compare_slices(r, g, s, z, k, True, origin)[who], interpolation='nearest')
+            ax.set_xticks([]); ax.set_yticks([])
+            if i == 0: ax.set_title(f'{labels[who]} {a}', fontsize=7)
+            if c == 0: ax.set_ylabel('\n'.join([row_labels[i] if row_labels else f'sample {i}'] + [metrics_text({k: v}) for k, v in m.items()]), fontsize=6)
+    return _save(fig, path)

@@ -45,10 +45,13 @@ chain_run() {  # chain_run CMD... : run CMD in the background, forward USR1/TERM
     if [ "${MEDGEN_DRY_RUN:-0}" = 1 ]; then
         chain_log "dry run: $*"; CHAIN_RC=${MEDGEN_DRY_RUN_RC:-0}; GOT_USR1=1; JOB_ID=${JOB_ID:-dry}; return
     fi
+    CHILD=
+    trap 'GOT_USR1=1; chain_forward USR1' USR1   # before the child starts: a warning in between is kept, not fatal
+    trap 'GOT_TERM=1; chain_forward TERM' TERM
     "$@" &
     CHILD=$!
-    trap 'GOT_USR1=1; chain_forward USR1' USR1
-    trap 'GOT_TERM=1; chain_forward TERM' TERM
+    if [ "$GOT_USR1" = 1 ]; then chain_forward USR1; fi
+    if [ "$GOT_TERM" = 1 ]; then chain_forward TERM; fi
     while kill -0 "$CHILD" 2>/dev/null; do wait "$CHILD"; CHAIN_RC=$?; done
     wait "$CHILD" 2>/dev/null; local rc=$?; [ "$rc" = 127 ] || CHAIN_RC=$rc
     trap - USR1 TERM
@@ -56,6 +59,7 @@ chain_run() {  # chain_run CMD... : run CMD in the background, forward USR1/TERM
 }
 
 chain_forward() {  # chain_forward SIG : to the training process, or to its children (CHAIN_FORWARD_TO=children)
+    if [ -z "$CHILD" ]; then chain_log "received $1 before the training process started: forwarded once it runs"; return; fi
     chain_log "received $1, forwarding to $CHILD${CHAIN_FORWARD_TO:+ ($CHAIN_FORWARD_TO)}"
     [ -n "${CKPT_AT_SIGNAL+x}" ] || CKPT_AT_SIGNAL=$(chain_ckpt_stamp)
     if [ "${CHAIN_FORWARD_TO:-}" = children ]; then pkill "-$1" -P "$CHILD"; else kill "-$1" "$CHILD" 2>/dev/null; fi
