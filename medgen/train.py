@@ -667,6 +667,7 @@ def _epoch_line(self: Trainer, logs: dict) -> str:
 def run_summary(run_dir,                       # a run dir with metadata.json
                 seconds: float | None = None,  # wall time of this process (default: not shown)
                 learning: dict | None = None,  # the run notebook's learning check: {key: {'real_ratio', 'gen_ratio'}}
+                extra=(),                      # more lines (the run notebook's verdict)
                 notebook=None) -> str:         # the executed run notebook
     "The closing paragraph of a run: where it is, how far it got, the best validation loss, what to open next."
     d = Path(run_dir); m = json.loads((d / 'metadata.json').read_text())
@@ -680,6 +681,7 @@ def run_summary(run_dir,                       # a run dir with metadata.json
     if last: lines.append('figures: ' + ', '.join(str(f.relative_to(d)) for f in last))
     for k, v in (learning or {}).items():
         lines.append(f"learning check, {k} mean inside / outside the mask: real {v['real_ratio']:.2f}, generated {v['gen_ratio']:.2f}")
+    lines += list(extra)
     if notebook: lines.append(f'executed notebook: {notebook}')
     lines.append(f'tensorboard --logdir {d}')
     return '\n  '.join(lines)
