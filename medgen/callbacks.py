@@ -12,7 +12,7 @@ from torch.utils.tensorboard import SummaryWriter
 from .core import *
 from .viewer import montage
 from .data import make_loader
-from .strategies import bin_labels
+from .strategies import timestep_bins
 from .autoencoders import load_autoencoder
 from .pipeline import Pipeline, CKPT_BEST, CKPT_LATEST
 from .metrics import *
@@ -61,7 +61,9 @@ class _Means:
     def __init__(self): self.s = {}
     def add(self, tag, v: torch.Tensor):
         v = v.detach().double().cpu().flatten(); v = v[torch.isfinite(v)]
-        s = self.s.setdefault(tag, [0., 0]); s[0] += float(v.sum()); s[1] += v.numel()
+        self.add_sum(tag, float(v.sum()), v.numel())
+    def add_sum(self, tag, total: float, n: int):
+        s = self.s.setdefault(tag, [0., 0]); s[0] += total; s[1] += n
     def result(self) -> dict: return {k: s / n for k, (s, n) in self.s.items() if n}
     def add_split(self, tag, v: torch.Tensor, mode_id=None):
         "Add `v` [B] under `tag` and, for a pooled batch (`mode_id` [B]), under `tag_<sequence>` per sequence."
@@ -212,13 +214,12 @@ class GenerationMetrics:
 # %% ../nbs/09_callbacks.ipynb #e6c5d928
 def _test_timesteps(means: _Means, pipe: Pipeline, pairs: list, seed: int):
     "Add `Timestep/<bin>` means of the diffusion loss of `pipe` on the test batches (own generator: noise and t seeded by `seed`)."
-    gen, labels = torch.Generator(pipe.device).manual_seed(seed), bin_labels()
+    gen = torch.Generator(pipe.device).manual_seed(seed)
     with torch.no_grad():
         for batch, _ in pairs:
             out = pipe.loss({k: (v.to(pipe.device) if torch.is_tensor(v) else v) for k, v in batch.items()}, gen, train=False)
-            idx = (out['t_norm'].float().cpu() * len(labels)).long().clamp(0, len(labels) - 1)
-            per = out['per_sample'].float().cpu()
-            for i in idx.unique().tolist(): means.add(f'Timestep/{labels[i]}', per[idx == i])
+            for k, (s, c) in timestep_bins(out['t_norm'], out['per_sample']).items():
+                if c: means.add_sum(f'Timestep/{k}', float(s), int(c))
 
 class TestEvaluation:
     "At fit end, sample (or reconstruct) the test split with the best and the latest checkpoints and log `test_best/…`, `test_latest/…`."

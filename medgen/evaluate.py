@@ -14,8 +14,7 @@ from .metrics import *
 
 # %% auto #0
 __all__ = ['sample_folder', 'load_folder', 'lesion_table', 'recorded_slices', 'filtered_slices', 'score_slices', 'verdict',
-           'sample_metrics', 'comparison_figure', 'farthest_slices', 'worst_figure', 'evaluate', 'results_table',
-           'main']
+           'pair_metrics', 'comparison_figure', 'farthest_slices', 'worst_figure', 'evaluate', 'results_table', 'main']
 
 # %% ../nbs/12_evaluate.ipynb #0ffd6c7a
 def sample_folder(generated) -> Path:
@@ -110,10 +109,10 @@ def _paired_real(sid: str, patients: list, ref: dict, key: str, two_d: bool):
     v, z = ref[key][patients.index(p), 0], re.match(r'_z(\d+)', sid[len(p):])
     return (v[[int(z[1])]] if z and int(z[1]) < len(v) else None) if two_d else v
 
-def sample_metrics(g, r,                        # generated and real [D,H,W] tensors
-                   seg=None,                    # mask [D,H,W] (None: no in/out ratio)
-                   paired: bool = True,         # `r` is the subject/slice `g` was conditioned on: PSNR, MS-SSIM
-                   kernel_size: int = SSIM_KERNEL) -> dict:  # MS-SSIM window taps
+def pair_metrics(g, r,                          # generated and real [D,H,W] tensors
+                 seg=None,                      # mask [D,H,W] (None: no in/out ratio)
+                 paired: bool = True,           # `r` is the subject/slice `g` was conditioned on: PSNR, MS-SSIM
+                 kernel_size: int = SSIM_KERNEL) -> dict:  # MS-SSIM window taps
     "PSNR and MS-SSIM of generated `g` vs real `r` ([D,H,W], when `paired`), and the mean inside / outside mask `seg` (in the real brain)."
     m, a, b = {}, g[None, None], r[None, None]
     if paired: m['PSNR'] = float(psnr(a, b)[0])
@@ -136,7 +135,7 @@ def comparison_figure(gen: dict, ids: list, ref: dict, patients: list,  # sample
         if not paired: r = ref_slices[key][i * len(ref_slices[key]) // n] if two_d else ref[key][i % len(ref[key]), 0]
         D = min(len(g), len(r)); g, r, s = g[:D], r[:D], (s[:D] if s is not None else None)
         real.append(r); fake.append(g); masks.append(s); labels.append(ids[i] + ('' if paired else ' (unpaired)'))
-        mets.append(sample_metrics(g, r, s, paired))
+        mets.append(pair_metrics(g, r, s, paired))
     masks = masks if any(m is not None for m in masks) else None
     masks = [m if m is not None else torch.zeros_like(r) for m, r in zip(masks, real)] if masks else None
     return compare_figure(real, fake, masks, mets, row_labels=labels, title=title, path=path)

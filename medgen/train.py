@@ -427,10 +427,15 @@ def _term_tag(name: str, split: str) -> str:
     return name if '/' in name else f'Loss/{name}_{split}'
 
 @patch
+def _steps_per_epoch(self: Trainer) -> int:
+    "Training batches per epoch: the loader's, capped by `train.max_steps_per_epoch`."
+    n = len(self.loaders['train']); return min(n, self.cfg.train.max_steps_per_epoch or n)
+
+@patch
 def train_epoch(self: Trainer) -> dict:
     "Train the rest of epoch `self.epoch`; returns its logs (train losses, LR, grad norms, timestep bins)."
     loader = self.loaders['train']; _set_epoch(loader, self.epoch)
-    n = min(len(loader), self.cfg.train.max_steps_per_epoch or len(loader))
+    n = self._steps_per_epoch()
     for m in self.task.modules(): m.train()
     every = max(self.cfg.logging.log_every, 1)
     bar = tqdm(total=n, initial=self.batch_in_epoch, desc=f'epoch {self.epoch + 1}/{self.cfg.train.epochs}',
@@ -647,7 +652,7 @@ def _say(self: Trainer, line: str):
 
 @patch
 def _start_line(self: Trainer) -> str:
-    try: n = min(len(self.loaders['train']), self.cfg.train.max_steps_per_epoch or len(self.loaders['train']))
+    try: n = self._steps_per_epoch()
     except TypeError: n = self.cfg.train.max_steps_per_epoch or '?'     # loaders given as plain iterables
     how = f'resuming at epoch {self.epoch + 1}' if self.resumed_from is not None else 'training'
     return (f'medgen.train: {how} {self.run_dir} ({self.cfg.kind}, {self.cfg.mode.name}, {n} steps per epoch, '
@@ -667,8 +672,7 @@ def _epoch_line(self: Trainer, logs: dict) -> str:
 def run_summary(run_dir,                       # a run dir with metadata.json
                 seconds: float | None = None,  # wall time of this process (default: not shown)
                 learning: dict | None = None,  # the run notebook's learning check: {key: {'real_ratio', 'gen_ratio'}}
-                extra=(),                      # more lines (the run notebook's verdict)
-                notebook=None) -> str:         # the executed run notebook
+                extra=()) -> str:              # more lines (the run notebook's verdict)
     "The closing paragraph of a run: where it is, how far it got, the best validation loss, what to open next."
     d = Path(run_dir); m = json.loads((d / 'metadata.json').read_text())
     val = [(h['Loss/Total_val'], h['epoch'] + 1) for h in m.get('history', []) if 'Loss/Total_val' in h]
@@ -682,7 +686,6 @@ def run_summary(run_dir,                       # a run dir with metadata.json
     for k, v in (learning or {}).items():
         lines.append(f"learning check, {k} mean inside / outside the mask: real {v['real_ratio']:.2f}, generated {v['gen_ratio']:.2f}")
     lines += list(extra)
-    if notebook: lines.append(f'executed notebook: {notebook}')
     lines.append(f'tensorboard --logdir {d}')
     return '\n  '.join(lines)
 
