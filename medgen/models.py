@@ -74,8 +74,8 @@ def condition_embedding(kind: str, dim: int, omega_dim: int = 0) -> nn.Sequentia
     return nn.Sequential(first[kind](), nn.SiLU(), _zero(nn.Linear(dim, dim)))
 
 # %% ../nbs/06_models.ipynb #0fa7a485
-def unet_forward(unet: DiffusionModelUNet, x, t, extra_emb=None):
-    "MONAI `DiffusionModelUNet.forward` with `extra_emb` [B, 4*channels[0]] added to the time embedding."
+def unet_forward(unet: DiffusionModelUNet, x, t, extra_emb=None, down_residuals=None, mid_residual=None):
+    "MONAI `DiffusionModelUNet.forward` with `extra_emb` [B, 4*channels[0]] added to the time embedding (and ControlNet residuals added to the skips)."
     if unet.num_class_embeds is not None or unet.with_conditioning:
         raise ValueError("unet_forward covers UNets without class embeddings or cross-attention (as build_unet makes them)")
     t = torch.as_tensor(t, device=x.device)
@@ -85,7 +85,9 @@ def unet_forward(unet: DiffusionModelUNet, x, t, extra_emb=None):
     h = unet.conv_in(x); skips = [h]
     for blk in unet.down_blocks:
         h, res = blk(hidden_states=h, temb=emb, context=None); skips.extend(res)
+    if down_residuals is not None: skips = [s + r for s, r in zip(skips, down_residuals, strict=True)]
     h = unet.middle_block(hidden_states=h, temb=emb, context=None)
+    if mid_residual is not None: h = h + mid_residual
     for blk in unet.up_blocks:
         n = len(blk.resnets); res, skips = skips[-n:], skips[:-n]
         h = blk(hidden_states=h, res_hidden_states_list=res, temb=emb, context=None)
