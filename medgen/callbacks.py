@@ -171,7 +171,7 @@ def _collect(loader, gen_fn, n: int) -> tuple[dict, list]:
 
 # %% ../nbs/09_callbacks.ipynb #3bfb5cfc
 class GenerationMetrics:
-    "KID/CMMD of samples against cached train and val features every `metrics.interval` epochs."
+    "KID/CMMD of samples against cached train and val features every `metrics.interval` epochs (and of a larger set at figure epochs)."
     def __init__(self, cfg: RunConfig, loader_fn=None):
         self.cfg, self.loader_fn, self.refs, self.fx, self.clip = cfg, loader_fn, {}, None, None
     def on_fit_start(self, tr):
@@ -205,11 +205,14 @@ class GenerationMetrics:
         if len(per) > 1: out.update({f'{m}_{k}': v for k, p in per.items() for m, v in p.items()})
         return out
     def on_epoch_end(self, tr, logs: dict):
-        e = tr.epoch - 1   # the trainer has already counted the finished epoch
-        if getattr(tr, 'writer', None) is None or self.fx is None or not _due(e, self.cfg.metrics.interval) or not tr.samples: return
-        gen, _ = _collect(tr.loaders['val'], tr.sample, self.cfg.metrics.n_samples)
-        for split in ('train', 'val'):
-            logs.update({f'Generation/{m}_{split}': v for m, v in self.scores(tr, gen, split).items()})
+        e, m = tr.epoch - 1, self.cfg.metrics   # the trainer has already counted the finished epoch
+        if getattr(tr, 'writer', None) is None or self.fx is None or not tr.samples: return
+        todo = [('', m.n_samples)] if _due(e, m.interval) else []
+        if m.n_samples_extended and _due(e, self.cfg.train.figure_interval): todo.append(('extended_', m.n_samples_extended))
+        for prefix, n in todo:                  # the extended set: more samples, at figure epochs only
+            gen, _ = _collect(tr.loaders['val'], tr.sample, n)
+            for split in ('train', 'val'):
+                logs.update({f'Generation/{prefix}{k}_{split}': v for k, v in self.scores(tr, gen, split).items()})
 
 # %% ../nbs/09_callbacks.ipynb #e6c5d928
 def _test_timesteps(means: _Means, pipe: Pipeline, pairs: list, seed: int):

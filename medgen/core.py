@@ -244,6 +244,7 @@ class MetricsConfig:
     enabled: bool = False
     interval: int = 1                    # epochs between generation metrics
     n_samples: int = 100
+    n_samples_extended: int = 0          # at figure epochs (`train.figure_interval`) also score this many samples: `Generation/extended_*` (0 = off)
     extractor: str = choice('efficientnet_lite0', 'resnet50', 'radimagenet', doc='KID/FID features')
     weights_dir: str = ''                # local folder of pretrained weights ('' = $MEDGEN_WEIGHTS or ~/.cache/medgen/weights)
     random_backbones: bool = False       # tests only: random-initialised feature extractors

@@ -11,10 +11,13 @@ from .core import *
 from .data import DataError, SLICE_FILTERS, SliceDataset, discover, scan_patient, prepare_subject
 from .viewer import montage, compare_figure
 from .metrics import *
+from torch.utils.data import DataLoader, Subset
+from .generate import condition_dataset, pick
 
 # %% auto #0
 __all__ = ['sample_folder', 'load_folder', 'lesion_table', 'recorded_slices', 'filtered_slices', 'score_slices', 'verdict',
-           'pair_metrics', 'comparison_figure', 'farthest_slices', 'worst_figure', 'evaluate', 'results_table', 'main']
+           'score_run', 'pair_metrics', 'comparison_figure', 'farthest_slices', 'worst_figure', 'evaluate',
+           'results_table', 'main']
 
 # %% ../nbs/12_evaluate.ipynb #0ffd6c7a
 def sample_folder(generated) -> Path:
@@ -100,6 +103,35 @@ def verdict(key: str, d: dict) -> str:
     fid_ = f"FID {d['FID']:.1f}" + (f" (floor {fl['FID']:.1f})" if fl else '')
     cm = f", CMMD {d['CMMD']:.3f}" + (f" (floor {fl['CMMD']:.3f})" if fl else '') if 'CMMD' in d else ''
     return f"{key}: {kid_}, {fid_}{cm}"
+
+# %% ../nbs/12_evaluate.ipynb #9a5b8e98
+def _real_targets(pipe, split: str, n: int | None = None, seed: int = 0):
+    "({target key: [N,1,H,W]} of up to `n` seeded-random items of `split` (the run's slice filter), the dataset)."
+    ds = condition_dataset(pipe.cfg, pipe.mode, split)
+    idx = list(range(len(ds))) if not n or n >= len(ds) else torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed))[:n].tolist()
+    if not idx: raise DataError(f"split {split!r} has no slices that pass data.slices={pipe.cfg.data.slices!r}")
+    b = next(iter(DataLoader(Subset(ds, idx), batch_size=len(idx))))
+    return {k: (b[k] if k in b else b['image']).float() for k in pipe.mode.target_keys if k != 'seg'}, ds
+
+def score_run(pipe,                              # a 2D `Pipeline` (EMA weights for a verdict)
+              n: int = 64,                       # generated slices
+              split: str = 'test_new',           # the held-out split: conditions and reference
+              steps: int | None = None,          # sampler steps (None: the run's)
+              seed: int = 1000,                  # noise seed of the first chunk (chunk i uses seed + i)
+              fx=None,                           # feature extractor (None: the run's metrics.extractor)
+              chunk: int = 16) -> dict:          # slices generated at once
+    "{target key: `score_slices` result}: `n` slices generated on `split`'s conditions vs its real slices, with the training floor."
+    if pipe.cfg.spatial_dims != 2: raise ValueError("score_run scores 2D runs; for 3D use evaluate() on generated volumes")
+    test, ds = _real_targets(pipe, split, pipe.cfg.metrics.n_reference)
+    if not test: raise ValueError(f"mode {pipe.mode.name!r} generates only masks: KID/FID score images")
+    train, _ = _real_targets(pipe, 'train', n)
+    chosen, made = pick(n, len(ds)), {}
+    for i in range(0, len(chosen), chunk):
+        b = next(iter(DataLoader(Subset(ds, [j for j, _ in chosen[i:i + chunk]]), batch_size=len(chosen[i:i + chunk]))))
+        for k, v in pipe.sample(b, seed=seed + i, steps=steps).items(): made.setdefault(k, []).append(v.float().cpu())
+    fx = fx or build_extractor(pipe.cfg.metrics.extractor, pipe.cfg.metrics)
+    out = {k: score_slices(torch.cat(made[k]).clamp(0, 1), test[k], train[k], fx=fx, cfg=pipe.cfg.metrics)[0] for k in test}
+    return {k: v | dict(split=split, slices=pipe.cfg.data.slices, steps=steps or pipe.cfg.strategy.num_inference_steps) for k, v in out.items()}
 
 # %% ../nbs/12_evaluate.ipynb #950decb0
 def _paired_real(sid: str, patients: list, ref: dict, key: str, two_d: bool):

@@ -14,9 +14,10 @@ from monai.networks.blocks import SpatialAttentionBlock
 from .core import *
 
 # %% auto #0
-__all__ = ['NULL_MODE', 'NULL_SIZE', 'CHECKPOINT_UNITS', 'DROPPABLE', 'UNetConfig', 'build_unet', 'SizeBinFeatures',
-           'condition_embedding', 'unet_forward', 'checkpoint_units', 'set_checkpointing', 'Denoiser',
-           'cond_channels_in_space', 'build_model', 'null_cond', 'drop_cond', 'guided']
+__all__ = ['NULL_MODE', 'NULL_SIZE', 'CHECKPOINT_UNITS', 'DROPPABLE', 'UNetConfig', 'check_denoiser_kind', 'build_unet',
+           'SizeBinFeatures', 'condition_embedding', 'unet_forward', 'checkpoint_units', 'set_checkpointing',
+           'Denoiser', 'cond_channels_in_space', 'make_denoiser', 'build_model', 'null_cond', 'drop_cond', 'guided',
+           'fit_steps', 'check_learns']
 
 # %% ../nbs/06_models.ipynb #1e99edd2
 @dataclass
@@ -29,11 +30,14 @@ class UNetConfig:
     norm_num_groups: int = 32                            # GroupNorm groups: must divide every channel count
     use_flash_attention: bool = False
 
-def _check_unet(cfg: RunConfig):
+def check_denoiser_kind(cfg: RunConfig):
+    "A denoiser (`model.name`) trains in diffusion runs only."
     if cfg.kind != 'diffusion':
         raise ConfigError(f"model.name={cfg.model.name!r} is a diffusion network, but kind={cfg.kind!r}: "
                           "pick a model of that kind (compression: model.name=vae|vqvae|dcae)")
-    m = cfg.model.unet
+
+def _check_unet(cfg: RunConfig):
+    check_denoiser_kind(cfg); m = cfg.model.unet
     if len(m.attention_levels) != len(m.channels):
         raise ConfigError(f"model.unet.attention_levels has {len(m.attention_levels)} entries, model.unet.channels "
                           f"{len(m.channels)}: give one per level")
@@ -74,7 +78,11 @@ def condition_embedding(kind: str, dim: int, omega_dim: int = 0) -> nn.Sequentia
     return nn.Sequential(first[kind](), nn.SiLU(), _zero(nn.Linear(dim, dim)))
 
 # %% ../nbs/06_models.ipynb #0fa7a485
-def unet_forward(unet: DiffusionModelUNet, x, t, extra_emb=None, down_residuals=None, mid_residual=None):
+def unet_forward(unet: DiffusionModelUNet,       # as `build_unet` makes it (no class embedding, no cross-attention)
+                 x, t,                           # input [B, in_channels, *sp] and timesteps (model units)
+                 extra_emb=None,                 # [B, 4*channels[0]] added to the time embedding
+                 down_residuals=None,            # ControlNet: one residual per skip, added to the skips
+                 mid_residual=None):             # ControlNet: added to the middle block's output
     "MONAI `DiffusionModelUNet.forward` with `extra_emb` [B, 4*channels[0]] added to the time embedding (and ControlNet residuals added to the skips)."
     if unet.num_class_embeds is not None or unet.with_conditioning:
         raise ValueError("unet_forward covers UNets without class embeddings or cross-attention (as build_unet makes them)")
@@ -101,38 +109,50 @@ def _checkpointed_forward(self, *args, **kwargs):
     if not torch.is_grad_enabled(): return fwd(self, *args, **kwargs)
     return checkpoint(fwd, self, *args, use_reentrant=False, **kwargs)
 
-def checkpoint_units(unet: nn.Module) -> list[nn.Module]:
-    "The outermost residual/attention/resampling modules of `unet`'s blocks, and its output head (norm, SiLU, conv)."
+def checkpoint_units(net: nn.Module) -> list[nn.Module]:
+    "A backbone's own `checkpoint_units()` (transformer blocks); for a UNet the outermost residual/attention/resampling modules of its blocks and its output head."
+    if hasattr(net, 'checkpoint_units'): return net.checkpoint_units()
     units, taken = [], []
-    for name, m in unet.named_modules():
+    for name, m in net.named_modules():
         if isinstance(m, CHECKPOINT_UNITS) and not any(name.startswith(t + '.') for t in taken):
             units.append(m); taken.append(name)
-    return units + [unet.out]
+    return units + [net.out]
 
-def set_checkpointing(unet: nn.Module, on: bool = True) -> int:
-    "Gradient checkpointing of every unit of `unet` on/off (in place); returns the number of units."
-    units = checkpoint_units(unet)
+def set_checkpointing(net: nn.Module, on: bool = True) -> int:
+    "Gradient checkpointing of every unit of `net` on/off (in place); returns the number of units."
+    units = checkpoint_units(net)
     for m in units:
         if on: m.forward = types.MethodType(_checkpointed_forward, m)
         else: m.__dict__.pop('forward', None)
     return len(units)
 
 # %% ../nbs/06_models.ipynb #6ade0ab2
+def _old_unet_keys(module, state_dict, prefix, *args):
+    "Load-state-dict pre-hook: checkpoints written when the backbone was `Denoiser.unet` name it `unet.*`, now `net.*`."
+    for k in [k for k in state_dict if k.startswith(prefix + 'unet.')]:
+        state_dict[prefix + 'net.' + k[len(prefix) + 5:]] = state_dict.pop(k)
+
 class Denoiser(nn.Module):
-    "`model(x_t, t, cond) -> pred`: UNet on [x_t, cond['image']] with condition embeddings added to the time embedding."
-    def __init__(self, unet: DiffusionModelUNet,  # the network, `in_channels` = generated + condition channels
-                 embeds: dict | None = None,        # {cond key: embedding module} summed into the time embedding
+    "`model(x_t, t, cond) -> pred`: backbone `net` on x_t and cond['image'] with condition embeddings added to its conditioning vector."
+    def __init__(self, net: nn.Module,              # MONAI `DiffusionModelUNet`, or a backbone `net(x, t, emb, context)`
+                 embeds: dict | None = None,        # {cond key: embedding module} summed into the conditioning vector
                  cond_channels: int = 0,            # channels of cond['image'] (already in diffusion space)
-                 checkpointing: bool = False,       # gradient checkpointing of the UNet's units
+                 checkpointing: bool = False,       # gradient checkpointing of the backbone's units
                  omega_dim: int = 0):               # ScoreAug omega length (a missing omega is zeros)
         super().__init__()
-        self.unet, self.embeds = unet, nn.ModuleDict(embeds or {})
+        self.net, self.embeds = net, nn.ModuleDict(embeds or {})
         self.cond_channels, self.omega_dim = cond_channels, omega_dim
-        self.spatial_dims, self.in_channels, self.out_channels = unet.conv_in.spatial_dims, unet.in_channels, unet.out_channels
-        set_checkpointing(unet, checkpointing)
+        self.spatial_dims = net.conv_in.spatial_dims if isinstance(net, DiffusionModelUNet) else net.spatial_dims
+        self.in_channels, self.out_channels = net.in_channels, net.out_channels
+        self.cross = getattr(net, 'context_channels', 0) > 0    # cond['image'] as tokens, not concatenated channels
+        set_checkpointing(net, checkpointing)
+        self.register_load_state_dict_pre_hook(_old_unet_keys)
+
+    @property
+    def unet(self) -> nn.Module: return self.net      # the backbone's name before transformers existed
 
     def extra_embedding(self, cond: dict, x) -> torch.Tensor | None:
-        "Sum of the condition embeddings [B, time_embed_dim], or None when the model embeds nothing."
+        "Sum of the condition embeddings [B, embedding width], or None when the model embeds nothing."
         out = None
         for k, emb in self.embeds.items():
             v = cond.get(k)
@@ -147,8 +167,11 @@ class Denoiser(nn.Module):
         if (0 if img is None else img.shape[1]) != self.cond_channels:
             raise ValueError(f"the model was built for {self.cond_channels} condition channels, cond['image'] has "
                              f"{'none' if img is None else img.shape[1]} (map it with space.encode_cond first)")
-        x = x_t if img is None else torch.cat([x_t, img.to(x_t.dtype)], 1)
-        return unet_forward(self.unet, x, t, self.extra_embedding(cond, x_t))
+        if img is not None: img = img.to(x_t.dtype)
+        emb = self.extra_embedding(cond, x_t)
+        x = x_t if img is None or self.cross else torch.cat([x_t, img], 1)
+        if isinstance(self.net, DiffusionModelUNet): return unet_forward(self.net, x, t, emb)
+        return self.net(x, t, emb, img if self.cross else None)
 
 # %% ../nbs/06_models.ipynb #c4f810f6
 def cond_channels_in_space(space, c: int, spatial_dims: int) -> int:
@@ -158,15 +181,20 @@ def cond_channels_in_space(space, c: int, spatial_dims: int) -> int:
     n = 2 * int(getattr(space, 'scale', 1) or 1)
     with torch.no_grad(): return int(space.encode_cond(torch.zeros(1, c, *[n] * spatial_dims)).shape[1])
 
-def _unet_model(cfg, mode, space) -> Denoiser:
-    "`MODELS['unet']`: a `Denoiser` whose channels come from `mode` × `space` and whose embeddings are `mode.vectors` (+ omega)."
+def make_denoiser(cfg: RunConfig, mode, space, backbone) -> Denoiser:
+    "A `Denoiser` with channels from `mode` × `space`: `backbone(out_channels, cond_channels) -> (net, embedding width)`; embeddings of `mode.vectors` (+ omega)."
     out = space.channels(mode.out_channels)
     cin = cond_channels_in_space(space, mode.cond_channels, cfg.spatial_dims)
-    unet = build_unet(cfg, out + cin, out)
-    dim = unet.block_out_channels[0] * 4            # MONAI's time-embedding width
+    net, dim = backbone(out, cin)
     kinds = list(mode.vectors) + (['omega'] if cfg.model.omega_dim else [])
     embeds = {k: condition_embedding(k, dim, cfg.model.omega_dim) for k in kinds}
-    return Denoiser(unet, embeds, cond_channels=cin, checkpointing=cfg.model.gradient_checkpointing, omega_dim=cfg.model.omega_dim)
+    return Denoiser(net, embeds, cond_channels=cin, checkpointing=cfg.model.gradient_checkpointing, omega_dim=cfg.model.omega_dim)
+
+def _unet_model(cfg, mode, space) -> Denoiser:
+    "`MODELS['unet']`: the UNet on [x_t, condition image]; embeddings as wide as MONAI's time embedding (4 × channels[0])."
+    def backbone(out, cin):
+        unet = build_unet(cfg, out + cin, out); return unet, unet.block_out_channels[0] * 4
+    return make_denoiser(cfg, mode, space, backbone)
 
 def build_model(cfg: RunConfig, mode, space) -> nn.Module:
     "The denoiser named by `cfg.model.name` (see `core.MODELS`), channels derived from `mode` and `space`."
@@ -212,3 +240,46 @@ def guided(model, cond: dict, scale: float = 1.0):
         c, u = model(torch.cat([x, x]), torch.cat([t, t]), both).chunk(2)
         return u + scale * (c - u)
     return denoise
+
+# %% ../nbs/06_models.ipynb #eff3df84
+def fit_steps(cfg: RunConfig,              # its model is built new by `build_model`
+              pieces: tuple,               # (mode, space, strategy) built from `cfg`
+              batch: dict,                 # one fixed loader-like batch (e.g. `modes.toy_batch`)
+              steps: int = 20,             # Adam steps
+              lr: float = 3e-3,            # Adam learning rate
+              seed: int = 0):              # seeds the model init, dropout of the condition, noise and timesteps
+    "Train a new model `steps` steps on `batch`, following the trainer's step; returns (losses, outputs of a 3-step guided sample, x0). For tests."
+    mode, sp, st = pieces
+    seed_everything(seed); g = torch.Generator().manual_seed(seed)
+    sp.fit(mode.split(batch)[0])
+    model = build_model(cfg, mode, sp); opt = torch.optim.Adam(model.parameters(), lr=lr)
+    def split():
+        x0, cond = mode.split(batch)
+        if cond['image'] is not None: cond['image'] = sp.encode_cond(cond['image'])
+        return x0, cond
+    losses = []
+    for _ in range(steps):
+        x0, cond = split(); z0 = sp.encode(x0); cond = drop_cond(cond, cfg.mode.cond_dropout, g)
+        noise = torch.randn(z0.shape, generator=g); t = st.sample_timesteps(z0, generator=g)
+        x_t, target = st.pair(z0, noise, t); loss, per = st.loss(model(x_t, t, cond), target, t)
+        opt.zero_grad(); loss.backward(); opt.step(); losses.append(loss.item())
+    model.eval(); x0, cond = split()
+    with torch.no_grad():
+        z = st.sample(guided(model, cond, cfg.strategy.guidance_scale), torch.randn(sp.encode(x0).shape, generator=g), steps=3)
+    return losses, mode.outputs(sp.decode(z), cond['mode_id']), x0
+
+def check_learns(cfg: RunConfig,           # as `fit_steps`
+                 pieces: tuple,            # (mode, space, strategy)
+                 batch: dict,              # the fixed batch
+                 log: list,                # receives one line per call
+                 note: str = '',           # text put in the line before the losses
+                 steps: int = 20) -> tuple[float, float]:   # training steps (`fit_steps`)
+    "`fit_steps` must lower the loss (mean of the last 5 at least 10% below the first 5) and sample finite outputs of the batch's shape; appends a line (+ `note`) to `log`."
+    losses, outs, x0 = fit_steps(cfg, pieces, batch, steps)
+    first, last = sum(losses[:5]) / 5, sum(losses[-5:]) / 5
+    log.append(f"{cfg.spatial_dims}D {'x'.join(map(str, x0.shape[2:])):8s} {cfg.model.name:5s} {cfg.mode.name:22s} "
+               f"{cfg.strategy.name:5s} {cfg.space.name:14s} {note}loss {first:.3f} -> {last:.3f}")
+    assert last < 0.9 * first, log[-1]
+    out = torch.cat(list(outs.values()), 1)
+    assert out.shape == x0.shape and torch.isfinite(out).all(), f"{log[-1]}: outputs {tuple(out.shape)}, x0 {tuple(x0.shape)}"
+    return first, last

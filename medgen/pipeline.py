@@ -14,6 +14,8 @@ from .modes import build_mode
 from .spaces import build_space
 from .strategies import build_strategy
 from .models import build_model, guided, drop_cond
+from . import transformers   # registers model.name=dit|hdit|uvit
+from .controlnet import ControlNetDenoiser  # registers model.name=controlnet and the bravo_uncond / dual_uncond modes
 
 # %% auto #0
 __all__ = ['sample_noise', 'global_randn', 'global_timesteps', 'Pipeline', 'global_choice']
