@@ -4,41 +4,55 @@
 
 # %% ../nbs/90_benchmarks.ipynb #46c8258c
 from __future__ import annotations
-import argparse, contextlib, copy, json, shutil, sys, tempfile, time
+import argparse, contextlib, copy, json, math, shutil, sys, tempfile, time
 from pathlib import Path
 import numpy as np, torch
 from torch import nn
 from monai.networks.nets import DiffusionModelUNet
-from .core import load_config, get_device, console_errors, ema_model, MetricsConfig, PhantomConfig
+from diffusers import DiTTransformer2DModel
+from .core import load_config, get_device, console_errors, ema_model, MedgenError, MetricsConfig, PhantomConfig
 from .phantom import mni_templates, make_phantom, phantom_grid, tiny_phantom
 from .data import make_loader, set_epoch
-from .modes import toy_batch
+from .modes import toy_batch, build_mode
 from .strategies import RFlow, DDPM
-from .models import checkpoint_units, set_checkpointing, unet_forward, build_unet
+from .models import checkpoint_units, set_checkpointing, unet_forward, build_unet, build_model
 from .metrics import psnr, ssim, msssim, lpips_model, lpips_distance, dice, regional_sums
 from .metrics import build_extractor, features, fid, kid, cmmd
 from .autoencoders import build_autoencoder, kl_loss
 from .losses import PerceptualLoss, generator_adv_loss, discriminator_loss
-from .spaces import toy_autoencoder
+from .spaces import toy_autoencoder, build_space
+from .transformers import DiT, DIT_VARIANTS, token_levels, attention_gib
 from .train import Trainer, make_optimizer
 import medgen.compression   # registers kind=compression
 
 # %% auto #0
-__all__ = ['BENCHES', 'FORMATS', 'TINY', 'SAMPLERS', 'MEMORY_TARGET', 'CPU_ACCOUNTED', 'CPU_PROFILED', 'METRIC_KEYS',
-           'STEP_TARGET', 'benchmark', 'format_result', 'bench_phantom', 'bench_loaders', 'bench_sampler',
-           'bench_memory', 'bench_ae_memory', 'bench_metrics', 'bench_trainer', 'bench_autoencoder', 'bench_latent',
+__all__ = ['BENCHES', 'FORMATS', 'TINY', 'GPU', 'SAMPLERS', 'MEMORY_TARGET', 'CPU_ACCOUNTED', 'CPU_PROFILED', 'METRIC_KEYS',
+           'STEP_TARGET', 'DIT_REFERENCE', 'PEER_TARGET', 'BenchError', 'benchmark', 'cuda_device', 'format_result',
+           'bench_phantom', 'bench_loaders', 'bench_sampler', 'bench_memory', 'bench_ae_memory', 'bench_metrics',
+           'bench_trainer', 'bench_autoencoder', 'bench_latent', 'bench_dit_profile', 'bench_dit_peer',
            'run_benchmarks', 'main']
 
 # %% ../nbs/90_benchmarks.ipynb #1c84c6cf
-BENCHES, FORMATS, TINY = {}, {}, {}   # name -> bench function, result -> lines, toy-size kwargs
+BENCHES, FORMATS, TINY, GPU = {}, {}, {}, {}   # name -> bench function, result -> lines, toy-size kwargs, CUDA kwargs (--gpu)
 
-def benchmark(lines, tiny: dict):
-    "Decorator registering `bench_<name>` as benchmark `<name>`, with its formatter `lines(result)` and toy-size kwargs `tiny`."
+class BenchError(MedgenError, RuntimeError):
+    "A benchmark that cannot run here (e.g. `--gpu` without a CUDA device)."
+
+def benchmark(lines, tiny: dict, gpu: dict | None = None):
+    "Decorator registering `bench_<name>` as benchmark `<name>`, with its formatter `lines(result)`, toy-size kwargs `tiny` and, for a benchmark that measures reference sizes on CUDA (`--gpu`), those kwargs `gpu`."
     def deco(f):
         name = f.__name__.removeprefix('bench_')
         BENCHES[name], FORMATS[name], TINY[name] = f, lines, dict(tiny)
+        if gpu is not None: GPU[name] = dict(gpu)
         return f
     return deco
+
+def cuda_device() -> torch.device:
+    "The CUDA device a `--gpu` measurement runs on, or a `BenchError` saying there is none (never a silent CPU fallback)."
+    if not torch.cuda.is_available():
+        raise BenchError(f"--gpu measures on a CUDA device, but torch.cuda.is_available() is False (torch {torch.__version__}, "
+                         f"CUDA build {torch.version.cuda or 'none'}): run without --gpu for the CPU sizes")
+    return torch.device('cuda')
 
 def format_result(r: dict) -> list[str]:
     "The printed lines of benchmark result `r` (and its wall time, when `run_benchmarks` recorded one)."
@@ -438,16 +452,148 @@ def bench_latent(size: int = 32, batch: int = 2, steps: int = 3,          # 3D s
                 downscale=space.scale, latent=z.shape[-1], latent_channels=z.shape[1], pixel_ms=ms['pixel'], latent_ms=ms['latent'],
                 cached_ms=ms['cached'], speedup=ms['pixel'] / ms['latent'], cached_speedup=ms['pixel'] / ms['cached'])
 
+# %% ../nbs/90_benchmarks.ipynb #aea78dc0
+DIT_REFERENCE = ((256, 256), (256, 256, 160))   # the reference's profiling grids (H, W[, D]): 2D slices, 3D volumes
+
+def _dit_cfg(variant: str, grid: tuple, patch: int):
+    "Run config of DiT-`variant`, patch `patch`, for bravo | seg in pixel space on `grid` (H = W[, D]); no token cap (the sweep measures)."
+    return load_config(overrides=['model.name=dit', f'model.dit.variant={variant}', f'model.dit.patch_size={patch}',
+                                  'model.dit.max_tokens=1000000000', 'mode.name=bravo', f'spatial_dims={len(grid)}',
+                                  f'data.image_size={grid[0]}', *([f'data.depth={grid[2]}'] if len(grid) == 3 else [])])
+
+def _dit_step(model, grid, batch: int, dev, repeats: int) -> tuple[float, int]:
+    "(ms of a forward+backward step, best of `repeats` after a warm-up; peak bytes): CPU time and the profiled peak on the CPU, synchronised wall time and allocator peak (bf16 autocast) on CUDA."
+    cuda = dev.type == 'cuda'; torch.manual_seed(0)
+    x = torch.randn(batch, 1, *grid, device=dev); t = torch.rand(batch, device=dev) * 1000
+    cond = dict(image=(torch.rand_like(x) > .9).float(), mode_id=None, size_bins=None)
+    def step():
+        model.zero_grad(set_to_none=True)
+        with torch.autocast('cuda', torch.bfloat16) if cuda else contextlib.nullcontext(): out = model(x, t, cond)
+        (out.float() ** 2).mean().backward()
+        if cuda: torch.cuda.synchronize(dev)
+    clock = time.perf_counter if cuda else time.process_time
+    with torch.enable_grad():
+        step(); times = []
+        for _ in range(repeats): t0 = clock(); step(); times.append(clock() - t0)
+        if cuda:
+            model.zero_grad(set_to_none=True); torch.cuda.reset_peak_memory_stats(dev); step(); peak = torch.cuda.max_memory_allocated(dev)
+        else: peak = _profiled_peak(step)                 # counts the weights too (category PARAMETER)
+    return min(times) * 1e3, int(peak)
+
+def _dit_point(variant: str, grid: tuple, patch: int,   # the sweep point
+               batch: int, dev, repeats: int,          # samples per step, device, timed steps
+               measure: bool) -> dict:                 # False: the analytic figures only
+    "One sweep point: parameters, tokens and attention estimate; when `measure`, step ms and peak bytes (or `oom`)."
+    cfg = _dit_cfg(variant, grid, patch); levels = token_levels(cfg, grid)
+    row = dict(variant=variant, grid=list(grid), patch=patch, tokens=levels[0][0], attention_gib=attention_gib(levels), measured=measure)
+    build = lambda: build_model(cfg, build_mode(cfg), build_space(cfg))
+    if not measure:
+        with torch.device('meta'): row['params'] = sum(p.numel() for p in build().parameters())
+        return row
+    model = build().to(dev); row['params'] = sum(p.numel() for p in model.parameters())
+    try: row['step_ms'], row['peak_bytes'] = _dit_step(model, grid, batch, dev, repeats)
+    except torch.OutOfMemoryError: row['oom'] = True
+    finally:
+        del model
+        if dev.type == 'cuda': torch.cuda.empty_cache()
+    return row
+
+# %% ../nbs/90_benchmarks.ipynb #3838d2fe
+def _grid(g) -> str: return 'x'.join(map(str, g))
+
+def _lines_dit_profile(r):
+    clock = 'synchronised wall time, bf16 autocast' if r['device'] == 'cuda' else 'CPU time'
+    peak = 'torch.cuda.max_memory_allocated' if r['device'] == 'cuda' else 'torch.profiler peak of the step'
+    out = [f"DiT profile ({_where(r)}, batch {r['batch']}, bravo | seg in pixel space, forward+backward; time: {clock}, best of "
+           f"{r['repeats']}; peak: {peak}; attention: fp32 scores a sample keeps without a fused kernel):"]
+    for p in r['rows']:
+        if not p['measured']: continue
+        what = 'out of memory' if p.get('oom') else f"step {p['step_ms']:,.0f} ms, peak {p['peak_bytes'] / 2**20:,.0f} MiB"
+        out.append(f"  DiT-{p['variant']:2s} {len(p['grid'])}D {_grid(p['grid']):12s} patch {p['patch']}: {p['tokens']:>9,} tokens, "
+                   f"{p['params'] / 1e6:5.1f}M params, {what}, attention {p['attention_gib']:,.2f} GiB")
+    rest = {}
+    for p in r['rows']:
+        if not p['measured']: rest.setdefault((tuple(p['grid']), p['patch'], p['tokens']), []).append(p)
+    for (g, patch, n), ps in rest.items():
+        out.append(f"  not measured: {len(g)}D {_grid(g)} patch {patch}: {n:,} tokens, attention per sample "
+                   + ', '.join(f"{p['variant']} {p['attention_gib']:,.1f} GiB" for p in ps))
+    return out
+
+@benchmark(_lines_dit_profile, tiny=dict(variants=('S',), grids=((16, 16), (32, 32), (8, 8, 8)), patches=(2, 4), repeats=1),
+           gpu=dict(variants=tuple(DIT_VARIANTS), grids=DIT_REFERENCE, patches=(1, 2, 4, 8), max_tokens=2 ** 18,
+                    repeats=3, device='cuda', reference=False))
+def bench_dit_profile(variants=('S', 'B'),                                # DiT variants (`DIT_VARIANTS`)
+                      grids=((32, 32), (64, 64), (16, 16, 16), (32, 32, 32)),  # measured grids (H, W[, D])
+                      patches=(2, 4, 8),                                  # patch sizes (points a patch does not divide are left out)
+                      max_tokens: int = 1024,                             # points with more tokens are listed, not measured
+                      batch: int = 1, repeats: int = 2,                   # samples per step; timed steps per point (best of)
+                      device: str = 'cpu',                                # 'cpu', or 'cuda' (`--gpu`: never falls back to the CPU)
+                      reference: bool = True) -> dict:                    # add the analytic rows of `DIT_REFERENCE`, every variant and patch
+    "Parameters, tokens, step time and peak memory of DiT forward+backward steps over variant × grid × patch, plus the analytic attention estimate."
+    dev = cuda_device() if device == 'cuda' else torch.device('cpu')
+    rows = [_dit_point(v, g, p, batch, dev, repeats, measure=math.prod(s // p for s in g) <= max_tokens)
+            for g in grids for p in patches if not any(s % p for s in g) for v in variants]
+    if reference:
+        rows += [_dit_point(v, g, p, batch, dev, repeats, measure=False) for g in DIT_REFERENCE for p in (1, 2, 4, 8) for v in DIT_VARIANTS]
+    return dict(name='dit_profile', device=dev.type, threads=torch.get_num_threads(), batch=batch, repeats=repeats, rows=rows)
+
+# %% ../nbs/90_benchmarks.ipynb #94fbcdea
+PEER_TARGET = 1.0
+
+def _lines_dit_peer(r):
+    return [f"DiT-S/2 forward+backward ({_where(r)}, 2D {r['size']}², batch {r['batch']}, CPU time, median of {r['repeats']} rotating "
+            f"blocks): medgen {r['medgen_ms']:.0f} ms / diffusers DiTTransformer2DModel {r['diffusers_ms']:.0f} ms: "
+            f"{r['ratio']:.3f}x (target <= {r['target']:g})",
+            f"DiT-S/2 with qk-norm (medgen's default) {r['qk_norm_ms']:.0f} ms / diffusers: {r['qk_norm_ratio']:.3f}x "
+            f"(parameters: medgen {r['medgen_params'] / 1e6:.1f}M, diffusers {r['diffusers_params'] / 1e6:.1f}M with a time+label embedder per block)"]
+
+@benchmark(_lines_dit_peer, tiny=dict(size=16, batch=1, repeats=2))
+def bench_dit_peer(size: int = 64, batch: int = 4,          # 2D side, batch
+                   steps: int = 1, repeats: int = 5) -> dict:  # steps per timed block, rotating blocks (median)
+    "CPU time of a DiT-S/2 forward+backward step: medgen's `DiT` (without and with qk-norm) ÷ diffusers' `DiTTransformer2DModel` of the same shape."
+    torch.manual_seed(0)
+    hidden, depth, heads = DIT_VARIANTS['S']
+    nets = dict(medgen=DiT(2, 2, 1, hidden, depth, heads, patch=2, qk_norm=False),
+                qk_norm=DiT(2, 2, 1, hidden, depth, heads, patch=2, qk_norm=True),
+                diffusers=DiTTransformer2DModel(num_attention_heads=heads, attention_head_dim=hidden // heads, in_channels=2,
+                                                out_channels=1, num_layers=depth, patch_size=2, sample_size=size))
+    x, target = torch.randn(batch, 2, size, size), torch.randn(batch, 1, size, size)
+    t, label = torch.randint(0, 1000, (batch,)), torch.zeros(batch, dtype=torch.long)
+    fwd = dict(medgen=lambda: nets['medgen'](x, t.float()), qk_norm=lambda: nets['qk_norm'](x, t.float()),
+               diffusers=lambda: nets['diffusers'](x, t, label).sample)
+    def block(k):
+        t0 = time.process_time()
+        for _ in range(steps):
+            nets[k].zero_grad(set_to_none=True); nn.functional.mse_loss(fwd[k](), target).backward()
+        return (time.process_time() - t0) / steps
+    ms = {k: [] for k in nets}
+    with torch.enable_grad():
+        for k in nets: block(k)                                    # warm-up
+        for i in range(repeats):                                   # rotate the order: a changing load hits all alike
+            for k in list(nets)[i % 3:] + list(nets)[:i % 3]: ms[k].append(block(k) * 1e3)
+    ratio = lambda k: float(np.median([a / b for a, b in zip(ms[k], ms['diffusers'])]))
+    return dict(name='dit_peer', device='cpu', threads=torch.get_num_threads(), size=size, batch=batch, steps=steps, repeats=repeats,
+                **{f'{k}_ms': float(np.median(v)) for k, v in ms.items()}, ratio=ratio('medgen'), qk_norm_ratio=ratio('qk_norm'),
+                target=PEER_TARGET, medgen_params=sum(p.numel() for p in nets['medgen'].parameters()),
+                diffusers_params=sum(p.numel() for p in nets['diffusers'].parameters()))
+
 # %% ../nbs/90_benchmarks.ipynb #03a5af4d
-def run_benchmarks(names=None, tiny: bool = False, out=lambda r: print(*format_result(r), sep='\n', flush=True)) -> list[dict]:
-    "Run benchmarks `names` (default all; `tiny`: the toy sizes of `TINY`), pass each result to `out`, return the results."
-    names = list(names or BENCHES)
+def run_benchmarks(names=None,               # benchmark names (default: all; with `gpu`, all that have CUDA sizes)
+                   tiny: bool = False,       # the toy sizes of `TINY`
+                   out=lambda r: print(*format_result(r), sep='\n', flush=True),  # called with each result when it is ready
+                   gpu: bool = False) -> list[dict]:  # the CUDA reference sizes of `GPU` (a `BenchError` without CUDA)
+    "Run benchmarks `names` at their default sizes (or toy / CUDA sizes), pass each result to `out`, return the results."
+    if tiny and gpu: raise BenchError("--tiny and --gpu exclude each other: toy sizes on the CPU, or reference sizes on CUDA")
+    names = list(names or (GPU if gpu else BENCHES))
     bad = [n for n in names if n not in BENCHES]
     if bad: raise KeyError(f"unknown benchmark {bad[0]!r}; valid: {', '.join(BENCHES)}")
+    bad = [n for n in names if gpu and n not in GPU]
+    if bad: raise KeyError(f"benchmark {bad[0]!r} has no --gpu sizes; with --gpu: {', '.join(GPU)}")
+    if gpu: cuda_device()                     # fail before anything runs
     results = []
     for n in names:
         t0 = time.perf_counter()
-        r = BENCHES[n](**(TINY[n] if tiny else {}))
+        r = BENCHES[n](**(TINY[n] if tiny else GPU[n] if gpu else {}))
         r['seconds'] = time.perf_counter() - t0
         out(r); results.append(r)
     return results
@@ -460,12 +606,14 @@ def main(argv=None):
     p.add_argument('names', nargs='*', help=f"benchmarks to run (default all): {', '.join(BENCHES)}")
     p.add_argument('--json', action='store_true', help='print one JSON object per benchmark and line instead of text')
     p.add_argument('--tiny', action='store_true', help='toy sizes: a smoke test in about a minute; the figures mean nothing')
+    p.add_argument('--gpu', action='store_true', help=f"measure the reference sizes on CUDA ({', '.join(GPU)}); fails without a CUDA device")
     a = p.parse_args(argv)
+    if a.tiny and a.gpu: p.error('--tiny and --gpu exclude each other')
     stdout = sys.stdout
     def emit(r):
         if a.json: print(json.dumps(r), file=stdout, flush=True)
         else: print(*format_result(r), sep='\n', file=stdout, flush=True)
     try:
         with contextlib.redirect_stdout(sys.stderr) if a.json else contextlib.nullcontext():
-            run_benchmarks(a.names, a.tiny, out=emit)
+            run_benchmarks(a.names, a.tiny, out=emit, gpu=a.gpu)
     except KeyError as e: p.error(str(e.args[0]))

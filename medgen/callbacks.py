@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_callbacks.ipynb #ca46e46d
 from __future__ import annotations
-import json, math
+import json, math, time
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
@@ -159,10 +159,13 @@ def checkpoint_reconstructor(path, tr):
         return {k: r[:, i:i + 1] for i, k in enumerate(mode.target_keys)}
     return f
 
-def _collect(loader, gen_fn, n: int) -> tuple[dict, list]:
-    "Run `gen_fn` on whole batches of `loader` until >= n samples: ({key: generated}, [(batch, generated)])."
+class _Stopped(Exception): "A stop signal arrived while sampling."
+
+def _collect(loader, gen_fn, n: int, stop=lambda: False) -> tuple[dict, list]:
+    "Run `gen_fn` on whole batches of `loader` until >= n samples: ({key: generated}, [(batch, generated)]); `stop()` is asked before each batch."
     out, pairs, total = {}, [], 0
     for batch in loader:                                 # `first`: each sample of the set gets its own noise
+        if stop(): raise _Stopped
         g = {k: v.detach().float().cpu() for k, v in gen_fn(batch, first=total).items()}
         for k, v in g.items(): out.setdefault(k, []).append(v)
         pairs.append((batch, g)); total += len(next(iter(g.values())))
@@ -224,6 +227,14 @@ def _test_timesteps(means: _Means, pipe: Pipeline, pairs: list, seed: int):
             for k, (s, c) in timestep_bins(out['t_norm'], out['per_sample']).items():
                 if c: means.add_sum(f'Timestep/{k}', float(s), int(c))
 
+def _signal(tr) -> int:
+    "The stop signal the trainer holds (SIGUSR1/SIGTERM caught by `fit`), 0 if none."
+    return (getattr(tr, '_flag', None) or {}).get('signal', 0)
+
+def _say(tr, line: str):
+    "A progress line through the trainer (main process, `logging.progress`), when there is one."
+    if hasattr(tr, '_say'): tr._say(line)
+
 class TestEvaluation:
     "At fit end, sample (or reconstruct) the test split with the best and the latest checkpoints and log `test_best/…`, `test_latest/…`."
     def __init__(self, cfg: RunConfig, generation: GenerationMetrics | None = None, sampler_fn=None):  # sampler_fn(path, tr) -> gen_fn
@@ -236,7 +247,7 @@ class TestEvaluation:
         "Scores of `gen_fn` on the test split: quality vs the real targets, distribution vs the test features, loss per timestep."
         cfg, mask, recon = self.cfg, tr.mode.generates_mask, not tr.samples
         lp = lpips_model(cfg.metrics, device=tr.device) if cfg.logging.lpips and cfg.spatial_dims == 2 and not mask else None
-        gen, pairs = _collect(tr.loaders['test'], gen_fn, cfg.metrics.n_samples)
+        gen, pairs = _collect(tr.loaders['test'], gen_fn, cfg.metrics.n_samples, stop=lambda: bool(_signal(tr)))
         means, worst = _Means(), WorstBatch()
         paired = recon or bool(getattr(tr.mode, 'cond_keys', ()))   # image-conditioned or reconstructed: a real target per sample
         for batch, g in (pairs if paired else ()):
@@ -259,9 +270,14 @@ class TestEvaluation:
     def on_fit_end(self, tr):
         fn = self._sampler(tr)
         if getattr(tr, 'writer', None) is None or fn is None: return
-        for prefix, name in (('test_best', CKPT_BEST), ('test_latest', CKPT_LATEST)):
+        for prefix, name in (('test_best', CKPT_BEST), ('test_latest', CKPT_LATEST)):   # sampling the test split can take minutes: say so
             p = Path(tr.run_dir) / name
-            if p.is_file(): self.results[prefix] = self.evaluate(tr, fn(p, tr), prefix)
+            if not p.is_file(): continue
+            t0 = time.time(); _say(tr, f'{prefix}: scoring {name} on {self.cfg.metrics.n_samples} test samples at most (metrics.n_samples) ...')
+            try: self.results[prefix] = self.evaluate(tr, fn(p, tr), prefix)
+            except _Stopped:      # the run is finished and saved: a stop signal ends the optional test evaluation, not the job's grace time
+                _say(tr, f'{prefix}: stopped by signal {_signal(tr)}; the run is finished and saved, {prefix} metrics not written'); return
+            _say(tr, f'{prefix}: done in {time.time() - t0:.0f} s')
 
 # %% ../nbs/09_callbacks.ipynb #c499b020
 def boundary_sharpness(x: torch.Tensor, seg: torch.Tensor) -> float:  # images and masks [B,1,*sp]

@@ -15,6 +15,7 @@ from .signals import SIGNALS, PENDING, pending, signal_name
 from .data import DataError
 from .train import REQUEUE_EXIT_CODE, new_run_dir, run_summary, train
 import medgen.compression   # registers the compression task: kind=compression
+import medgen.segment       # registers the segmentation task: kind=segmentation
 
 # %% auto #0
 __all__ = ['REPO_ROOT', 'RUN_NOTEBOOKS', 'DEFAULT_NOTEBOOK', 'COMPRESSION_NOTEBOOK', 'DEMO_OVERRIDES',
@@ -29,6 +30,9 @@ COMPRESSION_NOTEBOOK = RUN_NOTEBOOKS / 'train_compression.ipynb'   # kind=compre
 
 def default_notebook(cfg: RunConfig) -> Path:
     "The run notebook `--notebook` executes for `cfg` (by its `kind`)."
+    if cfg.kind == 'segmentation':      # its run notebook is the whole downstream experiment, not one training run
+        raise ConfigError("kind=segmentation has no --notebook training run: run the downstream experiment with "
+                          "`medgen_segment` (or papermill nbs/runs/segment.ipynb), or train one segmenter without --notebook")
     return COMPRESSION_NOTEBOOK if cfg.kind == 'compression' else DEFAULT_NOTEBOOK
 
 def requeue_exit_code() -> int:

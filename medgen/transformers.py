@@ -47,7 +47,7 @@ def sincos_positions(grid: tuple[int, ...], dim: int, device=None) -> torch.Tens
     return torch.cat(parts, 1)
 
 class PatchEmbed(nn.Module):
-    "Patchify: [B, C, *S] -> (tokens [B, prod(S/p), dim] + sinusoidal positions, token grid); S must be divisible by p."
+    "Patchify: [B, C, *S] -> (tokens [B, prod(S/p), dim] + sinusoidal positions, token grid); S must be divisible by p. The tokens are contiguous rows."
     def __init__(self, spatial_dims: int, in_channels: int, dim: int, patch: int):
         super().__init__()
         self.patch, self.proj = patch, (nn.Conv2d, nn.Conv3d)[spatial_dims - 2](in_channels, dim, patch, stride=patch)
@@ -55,7 +55,9 @@ class PatchEmbed(nn.Module):
         if any(s % self.patch for s in x.shape[2:]):
             raise ValueError(f"input of spatial size {tuple(x.shape[2:])} is not divisible by the patch size {self.patch}")
         h = self.proj(x); grid = tuple(h.shape[2:])
-        return h.flatten(2).transpose(1, 2) + sincos_positions(grid, h.shape[1], h.device).to(h.dtype), grid
+        # contiguous: a transposed view would set the layout of the whole residual stream (every add keeps it), and each
+        # LayerNorm and linear map would then copy or multiply strided rows (DiT-S/2 step +2%, see 90_benchmarks)
+        return h.flatten(2).transpose(1, 2).contiguous() + sincos_positions(grid, h.shape[1], h.device).to(h.dtype), grid
 
 # %% ../nbs/06c_transformers.ipynb #2bd0195b
 def _zero_init(layer: nn.Module) -> nn.Module:
@@ -186,7 +188,7 @@ class TokenMerge(nn.Module):
         "Tokens [B, N, C] on `grid` -> (tokens, their grid)."
         if self.split:
             y = from_blocks(self.proj(x), grid, 2)
-            return y.flatten(2).transpose(1, 2), tuple(y.shape[2:])
+            return y.flatten(2).transpose(1, 2).contiguous(), tuple(y.shape[2:])
         h, g = to_blocks(x.transpose(1, 2).reshape(x.shape[0], x.shape[2], *grid), 2)
         return self.proj(h), g
 
