@@ -4,7 +4,6 @@
 
 # %% ../nbs/10b_compression.ipynb #90204ec3
 from __future__ import annotations
-import warnings
 import torch
 from torch import nn
 from fastcore.basics import patch
@@ -13,7 +12,7 @@ from .modes import Mode, build_mode, _cat
 from .metrics import codebook_stats
 from .autoencoders import build_discriminator
 from .losses import perceptual_loss, seg_losses, seg_loss_total, generator_adv_loss, discriminator_loss
-from .train import Task, make_optimizer, make_scheduler, all_reduce_sum
+from .train import Task, make_optimizer, make_scheduler, step_schedulers, all_reduce_sum
 
 # %% auto #0
 __all__ = ['COMPRESSION_MODELS', 'COMPRESSION_MODES', 'CompressionMode', 'compression_mode', 'CompressionTask', 'reconstruct']
@@ -187,12 +186,7 @@ def validation_end(self: CompressionTask, tr, logs: dict):
 
 @patch
 def epoch_end(self: CompressionTask, tr, metric):
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', UserWarning)
-        for s, p in ((self.sched_g, self.plateau_g), (self.sched_d, self.plateau_d)):
-            if s is None: continue
-            s.step()
-            if p is not None and tr.epoch + 1 >= tr.cfg.train.warmup_epochs and metric is not None: p.step(metric)
+    step_schedulers(tr, metric, (self.sched_g, self.plateau_g), (self.sched_d, self.plateau_d))
     self.restarted = 0
 
 # %% ../nbs/10b_compression.ipynb #7274496d

@@ -576,9 +576,9 @@ class GroupedBatchSampler(Sampler):
     def __iter__(self): return iter(self._batches())
     def __len__(self): return len(self._batches())
 
-def set_epoch(loader: DataLoader, epoch: int):
-    "Tell the loader's sampler (or batch sampler) which epoch comes next; order and augmentation follow (seed, epoch)."
-    for s in (loader.sampler, loader.batch_sampler):
+def set_epoch(loader, epoch: int):
+    "Tell the loader's sampler (or batch sampler) which epoch comes next; order and augmentation follow (seed, epoch). Any iterable of batches passes."
+    for s in (getattr(loader, 'sampler', None), getattr(loader, 'batch_sampler', None)):
         if hasattr(s, 'set_epoch'): s.set_epoch(epoch)
 
 # %% ../nbs/02_data.ipynb #f5a35102

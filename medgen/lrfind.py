@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np, torch
 from .core import *
 from .viewer import _Figure, _save
+from .data import set_epoch
 from .train import Trainer, resolve_run
 import medgen.pipeline, medgen.compression   # register every piece and both tasks, so any run config validates
 
@@ -37,9 +38,7 @@ def _cycle(loader):
     "The loader's batches, epoch after epoch (reshuffled through the sampler's `set_epoch` when it has one)."
     epoch = 0
     while True:
-        for s in (getattr(loader, 'sampler', None), getattr(loader, 'batch_sampler', None)):
-            if hasattr(s, 'set_epoch'): s.set_epoch(epoch)
-        n = 0
+        set_epoch(loader, epoch); n = 0
         for b in loader: n += 1; yield b
         if n == 0: raise ConfigError("the training split gives no batches: the LR finder needs at least one")
         epoch += 1

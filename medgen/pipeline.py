@@ -155,6 +155,12 @@ def predict_x0(self: Pipeline, out: dict) -> torch.Tensor:
 
 # %% ../nbs/07_pipeline.ipynb #180c0d64
 @patch
+def noise_shape(self: Pipeline, batch: dict) -> tuple:
+    "Shape of the diffusion-space noise `sample` starts from for `batch`: its targets (or cached latents) give only the shape, they are not encoded."
+    x0, _ = self.split(batch)
+    return tuple(batch['latent'].shape) if x0 is None else (x0.shape[0], *self.space.shape(tuple(x0.shape[1:])))
+
+@patch
 @torch.no_grad()
 def sample(self: Pipeline, batch: dict,  # loader batch whose conditions (masks, size bins, sequence ids) are used
            seed: int = 0,                 # per-sample noise seed (sample i of the request: generator (seed, first + i))
@@ -162,22 +168,22 @@ def sample(self: Pipeline, batch: dict,  # loader batch whose conditions (masks,
            first=0,                       # position of the batch's first sample in the request (or one position per sample)
            steps: int | None = None,      # sampler steps (default: strategy.num_inference_steps)
            guidance: float | None = None, # classifier-free guidance scale (default: strategy.guidance_scale)
+           sampler: str | None = None,    # the strategy's sampler (default: strategy.sampler), e.g. 'rk4' for RFlow
+           shift: float | None = None,    # RFlow's time shift ratio (default: the resolution shift)
            trajectory=False,              # also return decoded intermediate states: True (all) or k (evenly spaced)
            autocast=contextlib.nullcontext):  # context for the network (bf16 on GPU)
     "Samples conditioned on `batch`: {key: [B,1,*sp]} on the CPU (masks binary, images in [0,1]); with `trajectory`, also the states."
     dev, m = self.device, self.sampling_model
     batch = {k: (v.to(dev) if torch.is_tensor(v) else v) for k, v in batch.items()}
-    x0, cond = self.split(batch)                      # the targets (or cached latents) give only the shape: they are not encoded
-    if noise is None:
-        shape = tuple(batch['latent'].shape) if x0 is None else (x0.shape[0], *self.space.shape(tuple(x0.shape[1:])))
-        noise = sample_noise(shape, seed, first, dev)
+    _, cond = self.split(batch)
+    if noise is None: noise = sample_noise(self.noise_shape(batch), seed, first, dev)
     scale = self.cfg.strategy.guidance_scale if guidance is None else guidance
     g = torch.Generator(dev).manual_seed(seed * 1_000_003 + (first if isinstance(first, int) else int(first[0])) + 2 ** 31)  # not a noise seed
     was = m.training; m.eval()
     try:
         with autocast():
             res = self.strategy.sample(guided(m, cond, scale), noise.to(dev), steps=steps or self.cfg.strategy.num_inference_steps,
-                                       trajectory=trajectory, generator=g)
+                                       sampler=sampler, shift=shift, trajectory=trajectory, generator=g)
     finally: m.train(was)
     z, traj = res if trajectory else (res, None)
     outs = self.mode.outputs(self.space.decode(z.float()), mode_id=cond.get('mode_id'))

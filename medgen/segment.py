@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_segment.ipynb #b91cdf54
 from __future__ import annotations
-import argparse, bisect, csv, dataclasses, io, json, math, time, warnings
+import argparse, bisect, csv, dataclasses, io, json, math, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
@@ -19,7 +19,7 @@ from .core import *
 from .modes import Mode, build_mode
 from .data import DataError, data_root, discover, make_dataset, prepare_subject, scan_patient
 from .metrics import overlap_sums, overlap_metrics, merge_sums
-from .train import Task, make_optimizer, make_scheduler, train
+from .train import Task, make_optimizer, make_scheduler, step_schedulers, train
 from .pipeline import Pipeline
 from .generate import generate, sample_montage, write_sample, _images, _geometry
 
@@ -177,11 +177,7 @@ def validation_step(self: SegmentationTask, tr, batch, generator):
     return dict(loss=loss, terms=terms, x0=y, x0_hat=torch.sigmoid(logits), seg=y, spacing=batch.get('spacing'))
 
 @patch
-def epoch_end(self: SegmentationTask, tr, metric):
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', UserWarning)
-        self.sched.step()
-        if self.plateau is not None and tr.epoch + 1 >= tr.cfg.train.warmup_epochs and metric is not None: self.plateau.step(metric)
+def epoch_end(self: SegmentationTask, tr, metric): step_schedulers(tr, metric, (self.sched, self.plateau))
 
 # %% ../nbs/15_segment.ipynb #e59cae45
 def _sd(x): return x.state_dict() if x is not None else None

@@ -4,53 +4,22 @@
 
 # %% ../nbs/11c_solvers.ipynb #dcb29220
 from __future__ import annotations
-import argparse, contextlib, csv, dataclasses, json, math
+import argparse, csv, dataclasses, json, math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 import torch
 from matplotlib.figure import Figure
 from .core import *
-from .strategies import RFlow, euler, heun, gaussian_denoiser
+from .strategies import RFlow, RFLOW_SAMPLERS, gaussian_denoiser
 from .metrics import psnr, build_extractor, EXTRACTORS, WeightsError
 from .pipeline import Pipeline
 from .evaluate import score_run
 
 # %% auto #0
-__all__ = ['SOLVERS', 'METRICS', 'midpoint', 'rk4', 'ab2', 'SolverError', 'Solver', 'get_solver', 'steps_for', 'sample_ode',
-           'order_slopes', 'mixture_denoiser', 'ODESampler', 'solving', 'Solved', 'compare_solvers', 'solvers_figure',
-           'golden_section_int', 'optimal_steps', 'steps_figure', 'shift_sweep', 'shift_figure', 'write_results',
-           'main']
-
-# %% ../nbs/11c_solvers.ipynb #49b34dab
-def _t(t: float, x) -> torch.Tensor:
-    "A [B] float32 time tensor (model units) for the batch of `x` (the dtype `strategies.euler` gives the model)."
-    return torch.full((x.shape[0],), float(t), dtype=torch.float32, device=x.device)
-
-def midpoint(denoise, x, ts, T: float):
-    "Explicit midpoint steps over decreasing model-unit times `ts` (last = 0) for a velocity `denoise(x, t)`."
-    for t, s in zip(ts[:-1], ts[1:]):
-        h = (t - s) / T
-        x = torch.add(x, denoise(torch.add(x, denoise(x, _t(t, x)), alpha=h / 2), _t((t + s) / 2, x)), alpha=h)
-    return x
-
-def rk4(denoise, x, ts, T: float):
-    "Classical fourth-order Runge–Kutta steps over decreasing model-unit times `ts` (last = 0)."
-    for t, s in zip(ts[:-1], ts[1:]):
-        h, m = (t - s) / T, (t + s) / 2
-        k1 = denoise(x, _t(t, x)); k2 = denoise(x + h / 2 * k1, _t(m, x))
-        k3 = denoise(x + h / 2 * k2, _t(m, x)); k4 = denoise(x + h * k3, _t(s, x))
-        x = x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-    return x
-
-def ab2(denoise, x, ts, T: float):
-    "Variable-step Adams–Bashforth 2 over decreasing model-unit times `ts`: one evaluation per step, first step Euler."
-    prev = None
-    for t, s in zip(ts[:-1], ts[1:]):
-        h, v = (t - s) / T, denoise(x, _t(t, x))
-        x = torch.add(x, v, alpha=h) if prev is None else x + h * ((1 + h / (2 * prev[1])) * v - h / (2 * prev[1]) * prev[0])
-        prev = (v, h)
-    return x
+__all__ = ['SOLVERS', 'METRICS', 'SolverError', 'Solver', 'get_solver', 'steps_for', 'sample_ode', 'order_slopes',
+           'mixture_denoiser', 'Solved', 'compare_solvers', 'solvers_figure', 'golden_section_int', 'optimal_steps',
+           'steps_figure', 'shift_sweep', 'shift_figure', 'write_results', 'main']
 
 # %% ../nbs/11c_solvers.ipynb #5d86e3ae
 class SolverError(MedgenError, ValueError):
@@ -58,16 +27,16 @@ class SolverError(MedgenError, ValueError):
 
 @dataclass(frozen=True)
 class Solver:
-    "An ODE solver `fn(denoise, x, ts, T) -> x`, its order and its network evaluations `nfe(steps)`."
-    fn: Callable
+    "What the comparison needs to know of an RFlow sampler (`RFLOW_SAMPLERS`): its order and its network evaluations `nfe(steps)`."
     order: int
     nfe: Callable[[int], int]
 
-SOLVERS = {'euler':    Solver(lambda d, x, ts, T: euler(d, x, ts, T)[0], 1, lambda n: n),
-           'heun':     Solver(lambda d, x, ts, T: heun(d, x, ts, T)[0], 2, lambda n: 2 * n - 1),
-           'midpoint': Solver(midpoint, 2, lambda n: 2 * n),
-           'rk4':      Solver(rk4, 4, lambda n: 4 * n),
-           'ab2':      Solver(ab2, 2, lambda n: n)}
+SOLVERS = {'euler':    Solver(1, lambda n: n),
+           'heun':     Solver(2, lambda n: 2 * n - 1),
+           'midpoint': Solver(2, lambda n: 2 * n),
+           'rk4':      Solver(4, lambda n: 4 * n),
+           'ab2':      Solver(2, lambda n: n)}
+assert list(SOLVERS) == list(RFLOW_SAMPLERS), 'one entry per RFlow sampler'
 
 def get_solver(name: str) -> Solver:
     "`SOLVERS[name]`, or a `SolverError` listing the valid names."
@@ -87,10 +56,11 @@ def sample_ode(denoise,             # velocity model `denoise(x_t, t) -> v`
                solver: str = 'euler',  # a name of `SOLVERS`
                steps: int = 25,     # solver steps (NFE: `SOLVERS[solver].nfe(steps)`)
                shift: float | None = None):  # time shift ratio r (None: the strategy's resolution shift)
-    "Integrate the flow ODE from `noise` at t = 1 to t = 0 with `solver`; returns x0."
+    "Integrate the flow ODE from `noise` at t = 1 to t = 0 with `solver` (`RFlow.sample` with checked arguments); returns x0."
     if not isinstance(strategy, RFlow): raise SolverError(f"ODE solvers integrate a velocity field: strategy {strategy.name!r} is not rflow")
     if steps < 1: raise SolverError(f"ODE solver steps must be >= 1, got {steps}")
-    return get_solver(solver).fn(denoise, noise, strategy.timesteps(steps, noise.shape, shift), strategy.T)
+    get_solver(solver)
+    return strategy.sample(denoise, noise, steps, sampler=solver, shift=shift)
 
 # %% ../nbs/11c_solvers.ipynb #8ca73774
 def order_slopes(denoise,           # velocity model
@@ -119,45 +89,17 @@ def mixture_denoiser(strategy: RFlow, mus, sigmas, weights):
     return denoise
 
 # %% ../nbs/11c_solvers.ipynb #01ac11d4
-class ODESampler:
-    "Stands in for `strategy` (an `RFlow`) in `Pipeline.sample`: its `sample` integrates with `solver` at time shift `shift`."
-    def __init__(self, strategy: RFlow, solver: str = 'euler', shift: float | None = None):
-        if not isinstance(strategy, RFlow): raise SolverError(f"ODE solvers need a rectified-flow run; this run's strategy is {strategy.name!r}")
-        get_solver(solver)
-        self.strategy, self.solver, self.shift, self.nfe, self.used_shift = strategy, solver, shift, 0, None
-    def __getattr__(self, k): return getattr(self.strategy, k)
-    def __repr__(self): return f"ODESampler({self.strategy!r}, solver={self.solver!r}, shift={self.shift})"
-    @torch.no_grad()
-    def sample(self, denoise,           # `denoise(x_t, t) -> v`
-               noise,                   # start: pure noise [B, C, *spatial]
-               steps=None,              # solver steps (default cfg.num_inference_steps)
-               sampler=None,            # ignored: the solver decides
-               trajectory=False,        # refused: the solvers return the final state only
-               generator=None,          # unused (the ODE solvers are deterministic)
-               shift=None):             # time shift ratio (default: this sampler's, else the run's)
-        "`RFlow.sample` with the solver: x0 from `noise`, counting the network evaluations in `nfe`."
-        if trajectory: raise SolverError("ODESampler returns the final state only (trajectory=False)")
-        self.nfe, r = 0, shift if shift is not None else self.shift
-        self.used_shift = self.strategy.ratio(noise.shape) if r is None else r
-        def counted(x, t): self.nfe += 1; return denoise(x, t)
-        return sample_ode(counted, noise, self.strategy, self.solver, steps or self.cfg.num_inference_steps, self.used_shift)
-
-@contextlib.contextmanager
-def solving(pipe: Pipeline, solver: str = 'euler', shift: float | None = None):
-    "Within the block `pipe.sample` integrates with `solver` at time shift `shift` (None: the run's); yields the `ODESampler`."
-    base = pipe.strategy
-    pipe.strategy = ODESampler(base, solver, shift)
-    try: yield pipe.strategy
-    finally: pipe.strategy = base
-
 class Solved:
-    "A pipeline stand-in for `score_run`: `sample` is `pipe.sample` with `solver` / `shift`; keeps the outputs and the NFE."
+    "A pipeline stand-in for `score_run`: `sample` is `pipe.sample` with `solver` and `shift`; keeps the outputs, the NFE and the shift used."
     def __init__(self, pipe: Pipeline, solver: str = 'euler', shift: float | None = None):
+        if not isinstance(pipe.strategy, RFlow): raise SolverError(f"ODE solvers need a rectified-flow run; this run's strategy is {pipe.strategy.name!r}")
+        get_solver(solver)
         self.pipe, self.solver, self.shift, self.made, self.nfe, self.used_shift = pipe, solver, shift, [], 0, None
     def __getattr__(self, k): return getattr(self.pipe, k)
-    def sample(self, batch, **kw):
-        with solving(self.pipe, self.solver, self.shift) as s: out = self.pipe.sample(batch, **kw)
-        self.made.append(out); self.nfe, self.used_shift = s.nfe, s.used_shift
+    def sample(self, batch, steps=None, **kw):
+        out = self.pipe.sample(batch, steps=steps, sampler=self.solver, shift=self.shift, **kw); self.made.append(out)
+        self.nfe = SOLVERS[self.solver].nfe(steps or self.pipe.cfg.strategy.num_inference_steps)
+        self.used_shift = self.pipe.strategy.ratio(self.pipe.noise_shape(batch)) if self.shift is None else self.shift
         return out
     def images(self, key: str) -> torch.Tensor: return torch.cat([m[key] for m in self.made])
 

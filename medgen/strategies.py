@@ -11,8 +11,9 @@ from monai.networks.schedulers.scheduler import NoiseSchedules
 from .core import *
 
 # %% auto #0
-__all__ = ['euler', 'heun', 'ddim', 'Strategy', 'check_sampler', 'alphas_cumprod', 'DDPMConfig', 'DDPM', 'shift_time',
-           'RFlowConfig', 'RFlow', 'gaussian_denoiser', 'build_strategy', 'bin_labels', 'timestep_bins']
+__all__ = ['RFLOW_SAMPLERS', 'euler', 'heun', 'midpoint', 'rk4', 'ab2', 'ddim', 'Strategy', 'check_sampler', 'alphas_cumprod',
+           'DDPMConfig', 'DDPM', 'shift_time', 'RFlowConfig', 'RFlow', 'gaussian_denoiser', 'build_strategy',
+           'bin_labels', 'timestep_bins']
 
 # %% ../nbs/04_strategies.ipynb #153e0fd4
 def _keep(n: int, trajectory) -> set:
@@ -54,6 +55,54 @@ def heun(denoise,          # velocity model `denoise(x_t, t) -> v`
         x = xe if ts[i + 1] == 0 else torch.add(x, d + denoise(xe, tv[i + 1]), alpha=dt / 2)
         if i in keep: traj.append(x)
     return x, traj
+
+# %% ../nbs/04_strategies.ipynb #1c048266
+def midpoint(denoise,          # velocity model `denoise(x_t, t) -> v`
+             x,                # start: pure noise at ts[0]
+             ts,               # decreasing model-unit times, last = 0
+             T: float,         # num_train_timesteps
+             trajectory=False, # True / k: also return all / k evenly spaced states
+            ):
+    "Explicit midpoint steps over `ts`: the velocity at the half step, from an Euler half step (two calls per step)."
+    keep, traj = _keep(len(ts) - 1, trajectory), []
+    for i in range(len(ts) - 1):
+        h, (t, m) = (ts[i] - ts[i + 1]) / T, _tvecs([ts[i], (ts[i] + ts[i + 1]) / 2], x)
+        x = torch.add(x, denoise(torch.add(x, denoise(x, t), alpha=h / 2), m), alpha=h)
+        if i in keep: traj.append(x)
+    return x, traj
+
+def rk4(denoise,          # velocity model `denoise(x_t, t) -> v`
+        x,                # start: pure noise at ts[0]
+        ts,               # decreasing model-unit times, last = 0
+        T: float,         # num_train_timesteps
+        trajectory=False, # True / k: also return all / k evenly spaced states
+       ):
+    "Classical fourth-order Runge–Kutta steps over `ts` (four calls per step)."
+    keep, traj = _keep(len(ts) - 1, trajectory), []
+    for i in range(len(ts) - 1):
+        h, (t, m, s) = (ts[i] - ts[i + 1]) / T, _tvecs([ts[i], (ts[i] + ts[i + 1]) / 2, ts[i + 1]], x)
+        k1 = denoise(x, t); k2 = denoise(x + h / 2 * k1, m)
+        k3 = denoise(x + h / 2 * k2, m); k4 = denoise(x + h * k3, s)
+        x = x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        if i in keep: traj.append(x)
+    return x, traj
+
+def ab2(denoise,          # velocity model `denoise(x_t, t) -> v`
+        x,                # start: pure noise at ts[0]
+        ts,               # decreasing model-unit times, last = 0
+        T: float,         # num_train_timesteps
+        trajectory=False, # True / k: also return all / k evenly spaced states
+       ):
+    "Variable-step Adams–Bashforth 2 over `ts`: one call per step, extrapolating from the previous velocity (first step Euler)."
+    tv, keep, traj, prev = _tvecs(ts[:-1], x), _keep(len(ts) - 1, trajectory), [], None
+    for i in range(len(ts) - 1):
+        h, v = (ts[i] - ts[i + 1]) / T, denoise(x, tv[i])
+        x = torch.add(x, v, alpha=h) if prev is None else x + h * ((1 + h / (2 * prev[1])) * v - h / (2 * prev[1]) * prev[0])
+        prev = (v, h)
+        if i in keep: traj.append(x)
+    return x, traj
+
+RFLOW_SAMPLERS = dict(euler=euler, heun=heun, midpoint=midpoint, rk4=rk4, ab2=ab2)   # RFlow's `strategy.sampler` names
 
 # %% ../nbs/04_strategies.ipynb #b3ab2971
 def ddim(denoise,          # ε model `denoise(x_t, t) -> ε`
@@ -192,8 +241,10 @@ class DDPM(Strategy):
                sampler=None,            # 'ddim' | 'ddpm' | 'auto' (default cfg.sampler)
                trajectory=False,        # True / k: also return all / k evenly spaced states
                generator=None,          # RNG of the ancestral sampler's noise
+               shift=None,              # refused: a time shift is rectified flow's (same signature as RFlow)
               ):
         "Generate from `noise` with `denoise(x_t, t) -> ε`; returns x0, or (x0, states) when `trajectory`."
+        if shift is not None: raise ValueError(f"DDPM samples on its discrete timesteps: no time shift (got shift={shift})")
         s = self._sampler(sampler)
         n = steps or self.cfg.num_inference_steps
         x, traj = ddim(denoise, noise, self.timesteps(n), self.alphas_cumprod, eta=1. if s == 'ddpm' else 0.,
@@ -226,8 +277,8 @@ def _check_rflow(cfg):
 # %% ../nbs/04_strategies.ipynb #49a57e91
 @STRATEGIES.register('rflow', config=RFlowConfig, check=_check_rflow)
 class RFlow(Strategy):
-    "Rectified flow: x_t = (1-t)x0 + t·noise, target v = x0 - noise; Euler / Heun samplers from t=1 to 0."
-    name, default_sampler, samplers = 'rflow', 'euler', ('euler', 'heun')
+    "Rectified flow: x_t = (1-t)x0 + t·noise, target v = x0 - noise; ODE samplers (`RFLOW_SAMPLERS`) from t=1 to 0."
+    name, default_sampler, samplers = 'rflow', 'euler', tuple(RFLOW_SAMPLERS)
     def ratio(self, shape) -> float:
         "Timestep-shift ratio for a diffusion tensor of `shape` [B, C, *spatial]: mean side / base side · transform_scale (1 = no shift)."
         c, n = self.cfg.piece(), len(shape) - 2
@@ -259,7 +310,7 @@ class RFlow(Strategy):
     def sample(self, denoise,           # `denoise(x_t, t) -> v`
                noise,                   # start: pure noise [B, C, *spatial]
                steps=None,              # sampling steps (default cfg.num_inference_steps)
-               sampler=None,            # 'euler' | 'heun' | 'auto' (default cfg.sampler)
+               sampler=None,            # a name of `RFLOW_SAMPLERS` or 'auto' (default cfg.sampler)
                trajectory=False,        # True / k: also return all / k evenly spaced states
                generator=None,          # unused (the ODE samplers are deterministic); same signature as DDPM
                shift=None,              # override the resolution-shift ratio r
@@ -267,7 +318,7 @@ class RFlow(Strategy):
         "Generate from `noise` with `denoise(x_t, t) -> v`; returns x0, or (x0, states) when `trajectory`."
         s = self._sampler(sampler)
         ts = self.timesteps(steps or self.cfg.num_inference_steps, noise.shape, shift)
-        x, traj = (euler if s == 'euler' else heun)(denoise, noise, ts, self.T, trajectory=trajectory)
+        x, traj = RFLOW_SAMPLERS[s](denoise, noise, ts, self.T, trajectory=trajectory)
         return (x, traj) if trajectory else x
 
 # %% ../nbs/04_strategies.ipynb #c756cb3c

@@ -16,16 +16,16 @@ from torch.optim.lr_scheduler import LinearLR, CosineAnnealingLR, ConstantLR, Se
 from torch.utils.data import DataLoader
 from .core import *
 from .signals import PENDING, clear as clear_pending, signal_name
-from .data import make_loader
+from .data import make_loader, set_epoch
 from .strategies import bin_labels
 from .losses import perceptual_loss
 from .pipeline import *
 from .callbacks import default_callbacks
 
 # %% auto #0
-__all__ = ['WARMUP_START', 'REQUEUE_EXIT_CODE', 'make_optimizer', 'make_scheduler', 'save_checkpoint', 'init_distributed',
-           'all_reduce_sum', 'run_group', 'new_run_dir', 'resolve_run', 'Requeue', 'stop_on_signals', 'step_bins',
-           'Task', 'DiffusionTask', 'Trainer', 'run_summary', 'train']
+__all__ = ['WARMUP_START', 'REQUEUE_EXIT_CODE', 'make_optimizer', 'make_scheduler', 'step_schedulers', 'save_checkpoint',
+           'init_distributed', 'all_reduce_sum', 'run_group', 'new_run_dir', 'resolve_run', 'Requeue',
+           'stop_on_signals', 'step_bins', 'Task', 'DiffusionTask', 'Trainer', 'run_summary', 'train']
 
 # %% ../nbs/10_train.ipynb #775c384f
 WARMUP_START = 0.1  # warmup starts at 10 % of train.lr
@@ -44,6 +44,15 @@ def make_scheduler(opt, cfg: RunConfig):
     sched = SequentialLR(opt, warm + [main], milestones=[w]) if warm else main
     plateau = ReduceLROnPlateau(opt, factor=tc.plateau_factor, patience=tc.plateau_patience) if tc.scheduler == 'plateau' else None
     return sched, plateau
+
+def step_schedulers(tr, metric, *pairs):
+    "End of an epoch: each `(scheduler, plateau or None)` of `pairs` steps (None pairs skipped); a plateau only after warm-up and with a metric."
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)
+        for sched, plateau in pairs:
+            if sched is None: continue
+            sched.step()
+            if plateau is not None and tr.epoch + 1 >= tr.cfg.train.warmup_epochs and metric is not None: plateau.step(metric)
 
 # %% ../nbs/10_train.ipynb #f608a2f3
 def save_checkpoint(state: dict, path) -> Path:
@@ -121,10 +130,6 @@ def _to_device(batch: dict, device) -> dict:
     return {k: (v.to(device, non_blocking=nb) if torch.is_tensor(v) else v) for k, v in batch.items()}
 
 def _batch_size(batch: dict) -> int: return next(len(v) for v in batch.values() if torch.is_tensor(v))
-
-def _set_epoch(loader, epoch):
-    for s in (getattr(loader, 'sampler', None), getattr(loader, 'batch_sampler', None)):
-        if hasattr(s, 'set_epoch'): s.set_epoch(epoch)
 
 def _skip_batches(loader, k):
     "An iterator over `loader`'s batches after the first `k`, without loading those (needs a seeded sampler)."
@@ -221,11 +226,7 @@ class DiffusionTask(Task):
         perc = self.perceptual(x0_hat.float().clamp(0, 1)[:, c], out['x0'][:, c].float())
         out['terms'] = {**(out.get('terms') or {}), 'MSE': out['loss'].detach(), 'Perceptual': perc.detach()}
         out['loss'] = out['loss'] + self.cfg.train.perceptual_weight * perc
-    def epoch_end(self, tr, metric):
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', UserWarning)
-            self.sched.step()
-            if self.plateau is not None and tr.epoch + 1 >= tr.cfg.train.warmup_epochs and metric is not None: self.plateau.step(metric)
+    def epoch_end(self, tr, metric): step_schedulers(tr, metric, (self.sched, self.plateau))
     def lrs(self): return {'LR/Generator': self.opt.param_groups[0]['lr']}
     def sample(self, batch, n=None, first=0, steps=None, trajectory=False, seed=None):  # as `Pipeline.sample`; n: first n of batch
         "Samples conditioned on `batch` (first `n`), seeded by the run's seed + 1 unless `seed`."
@@ -243,7 +244,7 @@ def _fit_images(task, tr):
 def prepare(self: DiffusionTask, tr):
     "Fit data-dependent space statistics (wavelet sub-bands, latent scale) on up to `space.fit_batches` training batches; rank 0's win."
     with isolated_rng(), torch.no_grad():
-        _set_epoch(tr.loaders['train'], 0)
+        set_epoch(tr.loaders['train'], 0)
         self.pipe.space.fit(_fit_images(self, tr))
     sd = self.pipe.space.state_dict()
     if tr.world > 1 and sd:
@@ -434,7 +435,7 @@ def _steps_per_epoch(self: Trainer) -> int:
 @patch
 def train_epoch(self: Trainer) -> dict:
     "Train the rest of epoch `self.epoch`; returns its logs (train losses, LR, grad norms, timestep bins)."
-    loader = self.loaders['train']; _set_epoch(loader, self.epoch)
+    loader = self.loaders['train']; set_epoch(loader, self.epoch)
     n = self._steps_per_epoch()
     for m in self.task.modules(): m.train()
     every = max(self.cfg.logging.log_every, 1)
