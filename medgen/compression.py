@@ -12,6 +12,7 @@ from .modes import Mode, build_mode, _cat
 from .metrics import codebook_stats
 from .autoencoders import build_discriminator
 from .losses import perceptual_loss, seg_losses, seg_loss_total, generator_adv_loss, discriminator_loss
+from .techniques import build_techniques, Draws
 from .train import Task, make_optimizer, make_scheduler, step_schedulers, all_reduce_sum
 
 # %% auto #0
@@ -72,6 +73,7 @@ class CompressionTask(Task):
         self.opt_d = torch.optim.AdamW(self.disc.parameters(), lr=self.hp.disc_lr, weight_decay=cfg.train.weight_decay) if self.gan else None
         self.sched_d, self.plateau_d = make_scheduler(self.opt_d, cfg) if self.gan else (None, None)
         self.ema = ema_model(self.ae, cfg.train.ema_decay)
+        self.techniques = build_techniques(cfg)    # train.batch_augment (the only technique for this kind)
         self.net, self.dnet = tr.wrap(self.ae), (tr.wrap(self.disc) if self.gan else None)
         self.perceptual = None if self.mode.generates_mask else perceptual_loss(cfg)   # never on masks
         if self.perceptual is not None: self.perceptual.to(dev)
@@ -118,6 +120,7 @@ def _keep_channels(self: CompressionTask, generator) -> int | None:
 @patch
 def train_step(self: CompressionTask, tr, batch, generator):
     x = self.mode.split(batch)[0]
+    for q in self.techniques: x = q.batch(x, Draws(generator, len(x), tr.rank, tr.world, x.device))   # mixup / cutmix
     if self.restart: self._restart_codes(tr, x, generator)
     with tr.autocast(): out = self.net(x, keep_channels=self._keep_channels(generator))
     if self.restart: self._count_codes(out['codes'])

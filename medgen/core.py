@@ -12,13 +12,13 @@ import nibabel as nib
 
 # %% auto #0
 __all__ = ['MODALITIES', 'SEG', 'KEYS', 'MODE_IDS', 'SPLITS', 'RANO_BM_BINS', 'SIZE_BIN_EDGES', 'N_SIZE_BINS', 'MODES', 'SPACES',
-           'STRATEGIES', 'MODELS', 'TASKS', 'SECTIONS', 'CKPT_LATEST', 'CKPT_BEST', 'atomic_write', 'MedgenError',
-           'ConfigError', 'Registry', 'console_errors', 'choice', 'pieces_field', 'Section', 'PhantomConfig',
-           'DataConfig', 'ModeConfig', 'SpaceConfig', 'StrategyConfig', 'ModelConfig', 'TrainConfig', 'LoggingConfig',
-           'MetricsConfig', 'RunConfig', 'from_dict', 'to_dict', 'parse_override', 'apply_overrides', 'validate',
-           'load_config', 'save_config', 'feret_diameter', 'rano_bin', 'tumour_components', 'size_bin_counts',
-           'seed_everything', 'get_device', 'cache_dir', 'rng_state', 'set_rng_state', 'isolated_rng', 'read_nifti',
-           'checkpoint_path', 'load_checkpoint', 'ema_model', 'ema_weights']
+           'STRATEGIES', 'MODELS', 'TASKS', 'TECHNIQUES', 'SECTIONS', 'CKPT_LATEST', 'CKPT_BEST', 'atomic_write',
+           'MedgenError', 'ConfigError', 'Registry', 'console_errors', 'choice', 'pieces_field', 'Section',
+           'PhantomConfig', 'DataConfig', 'ModeConfig', 'SpaceConfig', 'StrategyConfig', 'ModelConfig', 'TrainConfig',
+           'LoggingConfig', 'MetricsConfig', 'RunConfig', 'from_dict', 'to_dict', 'parse_override', 'apply_overrides',
+           'validate', 'load_config', 'save_config', 'feret_diameter', 'rano_bin', 'tumour_components',
+           'size_bin_counts', 'seed_everything', 'get_device', 'cache_dir', 'rng_state', 'set_rng_state',
+           'isolated_rng', 'read_nifti', 'checkpoint_path', 'load_checkpoint', 'ema_model', 'ema_weights']
 
 # %% ../nbs/00_core.ipynb #857edcfe
 def _fsync(path):
@@ -84,6 +84,7 @@ class Registry(dict):
 
 MODES, SPACES, STRATEGIES, MODELS = Registry('mode'), Registry('space'), Registry('strategy'), Registry('model')
 TASKS = Registry('task')   # what a run trains (diffusion, ...): see `medgen.train`
+TECHNIQUES = Registry('technique')   # pieces of the training step any run may switch on (`train.<name>.*`): see `medgen.techniques`
 
 # %% ../nbs/00_core.ipynb #9f9013af
 def console_errors(prog: str, hints: dict | None = None):
@@ -109,8 +110,9 @@ def pieces_field():
     return field(default_factory=dict, repr=False, metadata={'pieces': True})
 
 class Section:
-    "A config section whose `name` picks a piece of `registry`; each piece's own config lives under its name."
+    "A config section whose `name` picks a piece of `registry` (or, `_multi`, whose pieces may all be on); each piece's own config lives under its name."
     registry: typing.ClassVar[Registry]
+    _multi: typing.ClassVar[bool] = False  # no `name`: every registered piece is available, each with its own `enabled`
     def piece(self, name: str | None = None):
         "The config dataclass of piece `name` (default: the chosen one), with defaults when not set; None if it has none."
         name = name or self.name
@@ -121,6 +123,7 @@ class Section:
     def __getattr__(self, k):          # only reached when normal lookup fails
         if k.startswith('_') or k in ('pieces', 'name'): raise AttributeError(k)
         if k in type(self).registry.configs: return self.piece(k)
+        if self._multi: raise AttributeError(f"config section {type(self).__name__} has no field or {type(self).registry.what} {k!r}")
         own = self.piece()
         if own is not None and k in {f.name for f in fields(own)}: return getattr(own, k)
         raise AttributeError(f"config section {type(self).__name__} (name={self.name!r}) has no field {k!r}")
@@ -194,9 +197,10 @@ class ModelConfig(Section):
     omega_dim: int = 0                   # ScoreAug omega code length embedded by the model (0 = none)
     pieces: dict = pieces_field()
 
-@dataclass
-class TrainConfig:
-    "The loop (see `medgen.train`)."
+@dataclass(eq=False)
+class TrainConfig(Section):
+    "The loop (see `medgen.train`), and the techniques of the training step under their names (`train.sam.*`, ...: `medgen.techniques`)."
+    registry, _multi = TECHNIQUES, True
     epochs: int = 100
     lr: float = 1e-4
     weight_decay: float = 0.0
@@ -219,6 +223,7 @@ class TrainConfig:
     perceptual_weight: float = 0.0
     segment_epochs: int = 0              # epochs to train in this process, then checkpoint and return (0 = all)
     max_val_steps: int = 0               # 0 = whole validation loader
+    pieces: dict = pieces_field()
 
 @dataclass
 class LoggingConfig:
@@ -334,14 +339,14 @@ def _unknown(key, valid, prefix):
 def _section_dict(cls, d: dict, prefix: str) -> tuple[dict, dict]:
     "Split the mapping of a `Section` into (its own fields, {piece name: mapping}); keys of the chosen piece move under its name."
     own = {f.name for f in fields(cls) if not f.metadata.get('pieces')}
-    reg, name = cls.registry, d.get('name', cls.name)
+    reg, name = cls.registry, (None if cls._multi else d.get('name', cls.name))
     extra = [k for k in d if k not in own]
-    if extra and not reg.configs:
+    if extra and not reg.configs and not cls._multi:
         raise ConfigError(f"config key {prefix + extra[0]!r}: no {reg.what} has registered its config yet: "
                           "import medgen.pipeline (it registers the built-in pieces) before loading this config")
     chosen = {f.name for f in fields(reg.configs[name])} if name in reg.configs else set()
     owner = {}                                     # field -> the pieces declaring it, the chosen one first
-    for p in sorted(reg.configs, key=lambda p: p != name):
+    for p in ([] if cls._multi else sorted(reg.configs, key=lambda p: p != name)):   # (a multi section's pieces are always named)
         for f in fields(reg.configs[p]): owner.setdefault(f.name, []).append(p)
     mine, subs, moved = {}, {}, {}
     for k, v in d.items():
@@ -353,7 +358,8 @@ def _section_dict(cls, d: dict, prefix: str) -> tuple[dict, dict]:
             for p in (owner[k][:1] if k in chosen else owner[k]): moved.setdefault(p, {})[k] = v
         else:
             hint = [f'{name}.{f}' for f in sorted(chosen)][:6]
-            raise _unknown(prefix + k, sorted(own) + sorted(reg.configs) + hint + (['...'] if len(chosen) > 6 else []), prefix)
+            mine_ = [f.name for f in fields(cls) if f.name in own] if cls._multi else sorted(own)   # (the loop's keys in their order)
+            raise _unknown(prefix + k, mine_ + sorted(reg.configs) + hint + (['...'] if len(chosen) > 6 else []), prefix)
     for p, m in moved.items(): subs[p] = {**m, **subs.get(p, {})}
     return mine, subs
 
@@ -380,7 +386,7 @@ def to_dict(cfg) -> dict:
         if is_dataclass(v):
             out = {f.name: plain(getattr(v, f.name)) for f in fields(v) if not f.metadata.get('pieces')}
             if isinstance(v, Section):
-                v.piece()                                   # the chosen piece's defaults are written out
+                if not v._multi: v.piece()                   # the chosen piece's defaults are written out
                 out.update({k: plain(p) for k, p in v.pieces.items()})
             return out
         if isinstance(v, (list, tuple)): return [plain(x) for x in v]
@@ -429,6 +435,8 @@ def validate(cfg: RunConfig) -> RunConfig:
         if name not in reg: err(f"config key {key!r}: unknown {reg.what} {name!r}; valid: {', '.join(sorted(reg))} "
                                 "(pieces register when their chapter is imported: `import medgen.pipeline` registers all)")
         if name in reg.checks: reg.checks[name](cfg)
+    for name, c in cfg.train.pieces.items():       # techniques switched on: their own checks (incompatible pairs name both keys)
+        if getattr(c, 'enabled', False) and name in TECHNIQUES.checks: TECHNIQUES.checks[name](cfg)
     return cfg
 
 # %% ../nbs/00_core.ipynb #1832351d

@@ -119,19 +119,23 @@ def score_run(pipe,                              # a 2D `Pipeline` (EMA weights 
               steps: int | None = None,          # sampler steps (None: the run's)
               seed: int = 1000,                  # noise seed of the first chunk (chunk i uses seed + i)
               fx=None,                           # feature extractor (None: the run's metrics.extractor)
-              chunk: int = 16) -> dict:          # slices generated at once
+              chunk: int = 16,                   # slices generated at once
+              sampler: str | None = None,        # the strategy's sampler (None: the run's strategy.sampler)
+              shift: float | None = None) -> dict: # RFlow's time-shift ratio (None: the resolution shift)
     "{target key: `score_slices` result}: `n` slices generated on `split`'s conditions vs its real slices, with the training floor."
     if pipe.cfg.spatial_dims != 2: raise ValueError("score_run scores 2D runs; for 3D use evaluate() on generated volumes")
     test, ds = _real_targets(pipe, split, pipe.cfg.metrics.n_reference)
     if not test: raise ValueError(f"mode {pipe.mode.name!r} generates only masks: KID/FID score images")
     train, _ = _real_targets(pipe, 'train', n)
     chosen, made = pick(n, len(ds)), {}
+    how = {k: v for k, v in dict(sampler=sampler, shift=shift).items() if v is not None}   # (a stand-in pipeline may fix them)
     for i in range(0, len(chosen), chunk):
         b = next(iter(DataLoader(Subset(ds, [j for j, _ in chosen[i:i + chunk]]), batch_size=len(chosen[i:i + chunk]))))
-        for k, v in pipe.sample(b, seed=seed + i, steps=steps).items(): made.setdefault(k, []).append(v.float().cpu())
+        for k, v in pipe.sample(b, seed=seed + i, steps=steps, **how).items(): made.setdefault(k, []).append(v.float().cpu())
     fx = fx or build_extractor(pipe.cfg.metrics.extractor, pipe.cfg.metrics)
     out = {k: score_slices(torch.cat(made[k]).clamp(0, 1), test[k], train[k], fx=fx, cfg=pipe.cfg.metrics)[0] for k in test}
-    return {k: v | dict(split=split, slices=pipe.cfg.data.slices, steps=steps or pipe.cfg.strategy.num_inference_steps) for k, v in out.items()}
+    return {k: v | dict(split=split, slices=pipe.cfg.data.slices, steps=steps or pipe.cfg.strategy.num_inference_steps,
+                     sampler=sampler or pipe.cfg.strategy.sampler, shift=shift) for k, v in out.items()}
 
 # %% ../nbs/12_evaluate.ipynb #950decb0
 def _paired_real(sid: str, patients: list, ref: dict, key: str, two_d: bool):

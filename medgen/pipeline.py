@@ -16,6 +16,7 @@ from .strategies import build_strategy
 from .models import build_model, guided, drop_cond
 from . import transformers   # registers model.name=dit|hdit|uvit
 from .controlnet import ControlNetDenoiser  # registers model.name=controlnet and the bravo_uncond / dual_uncond modes
+from .techniques import StepState, Draws, rank_rows   # registers train.<technique>.*
 
 # %% auto #0
 __all__ = ['sample_noise', 'global_randn', 'global_timesteps', 'Pipeline', 'global_choice']
@@ -27,21 +28,17 @@ def sample_noise(shape, seed: int, first, device='cpu') -> torch.Tensor:
     gens = [torch.Generator().manual_seed(seed * 1_000_003 + k) for k in pos]
     return torch.stack([torch.randn(tuple(shape[1:]), generator=g) for g in gens]).to(device)
 
-def _rank_rows(n_local: int, rank: int, world: int):
-    "Rows of the global batch that belong to `rank` (interleaved, like `DistributedSampler`)."
-    return slice(rank, n_local * world, world) if world > 1 else slice(None)
-
 def global_randn(z, gen, rank: int = 0, world: int = 1):
     "Standard normal noise shaped like `z`, drawn for the global batch from `gen`; this rank's rows."
     g = torch.randn((z.shape[0] * world,) + tuple(z.shape[1:]), generator=gen, device=z.device, dtype=torch.float32)
-    return g[_rank_rows(z.shape[0], rank, world)].to(z.dtype)
+    return g[rank_rows(z.shape[0], rank, world)].to(z.dtype)
 
 def global_timesteps(strategy, z,       # the strategy draws; `z` gives the local batch shape
                      gen,               # generator shared by all ranks
                      rank: int = 0, world: int = 1):  # this process and the number of processes
     "`strategy.sample_timesteps` for the global batch (no copy of `z`: an expanded view); this rank's rows."
     zg = z[:1].expand(z.shape[0] * world, *z.shape[1:]) if world > 1 else z
-    return strategy.sample_timesteps(zg, generator=gen)[_rank_rows(z.shape[0], rank, world)]
+    return strategy.sample_timesteps(zg, generator=gen)[rank_rows(z.shape[0], rank, world)]
 
 # %% ../nbs/07_pipeline.ipynb #43e093ed
 class Pipeline:
@@ -118,7 +115,7 @@ def global_choice(n: int,                        # number of choices
                   rank: int = 0, world: int = 1  # this process and the number of processes
                  ) -> torch.Tensor:
     "Uniform indices in [0, n) per sample, drawn for the global batch from `gen`; this rank's rows."
-    return torch.randint(n, (z.shape[0] * world,), generator=gen, device=z.device)[_rank_rows(z.shape[0], rank, world)]
+    return torch.randint(n, (z.shape[0] * world,), generator=gen, device=z.device)[rank_rows(z.shape[0], rank, world)]
 
 @patch
 def loss(self: Pipeline, batch: dict,   # a loader batch on the device
@@ -126,7 +123,9 @@ def loss(self: Pipeline, batch: dict,   # a loader batch on the device
          train: bool = True,        # condition dropout and channel augmentation on; False for validation
          net: nn.Module | None = None,  # the network to run (a DDP / compiled wrapper of `model`); default: `model` or `sampling_model`
          rank: int = 0, world: int = 1,  # DDP: noise and timesteps are drawn for the global batch, this rank's rows used
-         autocast=contextlib.nullcontext) -> dict:  # autocast: context for the network (bf16 on GPU)
+         autocast=contextlib.nullcontext,  # autocast: context for the network (bf16 on GPU)
+         techniques=(),             # training techniques (`medgen.techniques`) whose hooks shape this step (train only)
+         epoch: int = 0) -> dict:   # the epoch, for techniques that change with it (curriculum)
     "One diffusion step on `batch` (on the device): the loss and what callbacks look at."
     x0, z0, cond = self.encode(batch)
     p = self.cfg.mode.cond_dropout
@@ -138,15 +137,22 @@ def loss(self: Pipeline, batch: dict,   # a loader batch on the device
         opts = torch.tensor(self.space.channel_options, device=z0.device)
         keep = self.space.keep_mask(opts[global_choice(len(opts), z0, generator, rank, world)], z0)
         z0 = z0 * keep
-    x_t, target = self.strategy.pair(z0, noise, t)
+    s = StepState(z0, noise, t, cond, self.strategy, Draws(generator, z0.shape[0], rank, world, z0.device), epoch,
+                  batch.get('seg'), batch.get('spacing'))
+    qs = techniques if train else ()
+    for q in qs: q.before_pair(s)
+    if keep is not None: s.weigh(keep * (keep.shape[1] / keep.sum(1, keepdim=True)))   # the kept channels only, w = C/k: a mean over them
+    s.x_t, s.target = self.strategy.pair(s.z0, s.noise, s.t)
+    for q in qs: q.after_pair(s)
     if net is None: net = self.model if train else self.sampling_model
-    with autocast(): pred = net(x_t, t, cond)
-    if keep is None: loss, per = self.strategy.loss(pred.float(), target.float(), t)
-    else:                                # the kept channels only: weights with w² = C/k on them, 0 elsewhere, make the
-        w = (keep * (keep.shape[1] / keep.sum(1, keepdim=True))).sqrt()   # strategy's mean a mean over the kept channels
-        loss, per = self.strategy.loss(pred.float() * w, target.float() * w, t)
-    return dict(loss=loss, per_sample=per.detach(), t=t, t_norm=self.strategy.t_norm(t), x0=x0, z0=z0, x_t=x_t,
-                pred=pred.detach(), cond=cond, seg=batch.get('seg'), spacing=batch.get('spacing'))
+    with autocast(): s.pred = net(s.x_t, s.t, s.cond)
+    w = 1 if s.weight is None else s.weight.sqrt()     # the strategy's loss is a mean of squares: √w on both sides weighs it by w
+    loss, per = self.strategy.loss(s.pred.float() * w, s.target.float() * w, s.t)
+    out = dict(loss=loss, per_sample=per.detach(), t=s.t, t_norm=self.strategy.t_norm(s.t), x0=x0, z0=s.z0, x_t=s.x_t,
+               pred=s.pred.detach(), cond=s.cond, seg=batch.get('seg'), spacing=batch.get('spacing'), invertible=s.invertible)
+    if s.view is not None: out['x0'], out['seg'] = s.view(x0), s.view(out['seg'], mask=True)   # the transformed step's own x0 and mask
+    for q in qs: q.after_loss(s, out, net)
+    return out
 
 @patch
 def predict_x0(self: Pipeline, out: dict) -> torch.Tensor:

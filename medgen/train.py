@@ -20,6 +20,7 @@ from .data import make_loader, set_epoch
 from .strategies import bin_labels
 from .losses import perceptual_loss
 from .pipeline import *
+from .techniques import build_techniques, SAM
 from .callbacks import default_callbacks
 
 # %% auto #0
@@ -31,9 +32,11 @@ __all__ = ['WARMUP_START', 'REQUEUE_EXIT_CODE', 'make_optimizer', 'make_schedule
 WARMUP_START = 0.1  # warmup starts at 10 % of train.lr
 
 def make_optimizer(model: nn.Module, cfg: RunConfig) -> torch.optim.Optimizer:
-    "AdamW over the trainable parameters."
+    "AdamW over the trainable parameters (inside `SAM` when `train.sam.enabled`)."
     params = [p for p in model.parameters() if p.requires_grad]
-    return torch.optim.AdamW(params, lr=cfg.train.lr, weight_decay=cfg.train.weight_decay)
+    opt = torch.optim.AdamW(params, lr=cfg.train.lr, weight_decay=cfg.train.weight_decay)
+    sam = cfg.train.pieces.get('sam')
+    return SAM(opt, sam.rho, sam.adaptive) if sam is not None and sam.enabled else opt
 
 def make_scheduler(opt, cfg: RunConfig):
     "(epoch scheduler, plateau scheduler or None): warmup + cosine / constant, or warmup then reduce-on-plateau."
@@ -203,16 +206,27 @@ class DiffusionTask(Task):
         self.image_channels = [i for i, k in enumerate(self.mode.target_keys) if not self.mode.is_mask(k)]   # never on masks
         self.perceptual = perceptual_loss(tr.cfg) if tr.cfg.train.perceptual_weight > 0 and self.image_channels else None
         if self.perceptual is not None: self.perceptual.to(tr.device)
+        self.techniques = build_techniques(tr.cfg)       # `train.<name>.enabled` pieces of the step (medgen.techniques)
+        for q in self.techniques: q.attach(self.pipe.model)
     def dataset(self, split):
         f = getattr(self.pipe.space, 'cached_dataset', None)    # a latent space with a cache of pre-encoded training latents
         return f(split) if f is not None else None
     def modules(self): return [self.pipe.model, self.pipe.sampling_model]
     def train_step(self, tr, batch, generator):
-        net = _Keep(self.net) if self.perceptual is not None else self.net
-        out = self.pipe.loss(batch, generator, train=True, net=net, rank=tr.rank, world=tr.world, autocast=tr.autocast)
-        if self.perceptual is not None: self._add_perceptual(out, self.pipe.predict_x0({**out, 'pred': net.out.float()}))
-        tr.optimize(out['loss'], self.opt)
+        replay = generator.get_state() if isinstance(self.opt, SAM) else None   # SAM: the same step again at w + e(w)
+        out = self._loss(tr, batch, generator)
+        closure = None if replay is None else lambda: self._loss(tr, batch, torch.Generator(generator.device).set_state(replay))['loss']
+        tr.optimize(out['loss'], self.opt, closure=closure,
+                    before_step=lambda ps: [q.before_step(ps, tr.step, generator) for q in self.techniques])
         self.pipe.update_ema()
+        return out
+    def _loss(self, tr, batch, generator):
+        "The training step's loss (techniques' hooks, perceptual term) on `batch` with draws from `generator`."
+        net = _Keep(self.net) if self.perceptual is not None else self.net
+        out = self.pipe.loss(batch, generator, train=True, net=net, rank=tr.rank, world=tr.world, autocast=tr.autocast,
+                             techniques=self.techniques, epoch=tr.epoch)
+        if self.perceptual is not None and out['invertible']:   # not through a transform x̂0 cannot be undone from (ScoreAug)
+            self._add_perceptual(out, self.pipe.predict_x0({**out, 'pred': net.out.float()}))
         return out
     def validation_step(self, tr, batch, generator):
         out = self.pipe.loss(batch, generator, train=False, rank=tr.rank, world=tr.world, autocast=tr.autocast)
@@ -324,8 +338,12 @@ def _reset_acc(self: Trainer):
     self._win = dict(loss=[], gn={}, t=[], per=[], terms=[], step0=self.step)
 
 @patch
-def optimize(self: Trainer, loss: torch.Tensor, opt: torch.optim.Optimizer,
-             record: bool | str = True):  # keep the gradient norm: True -> training/grad_norm_*, 'g' -> training/grad_norm_g_*
+def optimize(self: Trainer,
+             loss: torch.Tensor,         # the step's loss (backpropagated here)
+             opt: torch.optim.Optimizer, # the optimizer stepped
+             record: bool | str = True,  # keep the gradient norm: True -> training/grad_norm_*, 'g' -> training/grad_norm_g_*
+             before_step=None,           # `f(params)` after clipping, before the update (gradient noise)
+             closure=None):              # SAM (`opt` a `SAM`): recomputes the step's loss at the perturbed weights
     "Backward `loss`, clip to `train.grad_clip`, step `opt`; the gradient norm is kept for the logs when `record`."
     opt.zero_grad(set_to_none=True)
     loss.backward()
@@ -333,7 +351,11 @@ def optimize(self: Trainer, loss: torch.Tensor, opt: torch.optim.Optimizer,
     if clip > 0: gn = nn.utils.clip_grad_norm_(params, clip)
     elif self.cfg.logging.grad_norm: gn = nn.utils.get_total_norm([p.grad for p in params if p.grad is not None])
     else: gn = None
-    opt.step()
+    def finish():                        # the gradient the update uses: clipped, then `before_step`
+        if clip > 0 and closure is not None: nn.utils.clip_grad_norm_(params, clip)
+        if before_step is not None: before_step(params)
+    if closure is None: finish(); opt.step()
+    else: opt.step(lambda: (closure().backward(), finish()))
     if record is not False and gn is not None and self.cfg.logging.grad_norm:
         self._win['gn'].setdefault('' if record is True else record, []).append(gn)
     return gn
