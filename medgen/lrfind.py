@@ -14,7 +14,7 @@ from .train import Trainer, resolve_run
 import medgen.pipeline, medgen.compression   # register every piece and both tasks, so any run config validates
 
 # %% auto #0
-__all__ = ['smooth_losses', 'steepest', 'optimizers', 'lr_find', 'lr_figure', 'write_results', 'main']
+__all__ = ['smooth_losses', 'steepest', 'flat_warning', 'optimizers', 'lr_find', 'lr_figure', 'write_results', 'main']
 
 # %% ../nbs/10c_lrfind.ipynb #6a610d49
 def smooth_losses(losses, beta: float = 0.9) -> np.ndarray:
@@ -32,6 +32,14 @@ def steepest(lrs, smoothed, skip_start: int | None = None, skip_end: int | None 
     hi = n - (min(5, n // 20) if skip_end is None else skip_end)
     g = np.gradient(np.asarray(smoothed, float), np.log10(np.asarray(lrs, float)))
     return lo + int(np.argmin(g[lo:hi]))
+
+def flat_warning(losses, smoothed, k: float = 3.) -> str:
+    "'' when the smoothed loss falls clearly before its minimum; else a warning: the fall is under `k` x the per-step noise (std of loss - smoothed), so the steepest point is noise."
+    loss, sm = np.asarray(losses, float), np.asarray(smoothed, float)
+    j = int(np.argmin(sm)); fall, noise = sm[:j + 1].max() - sm[j], float(np.std(loss[:j + 1] - sm[:j + 1]))
+    if fall >= k * noise: return ''
+    return (f"the smoothed loss hardly falls before its minimum ({fall:.3g}, per-step noise {noise:.3g}): the suggestion is "
+            "noise. A trained run (train.resume) already sits at its loss floor; sweep from scratch (--config RUN/config.yaml) instead")
 
 # %% ../nbs/10c_lrfind.ipynb #a2831472
 def _cycle(loader):
@@ -54,15 +62,19 @@ def lr_find(cfg: RunConfig,              # the run's config (any kind); train.re
             beta: float = 0.9,           # EMA smoothing of the loss (bias-corrected)
             diverge: float = 4.0,        # stop once the smoothed loss exceeds `diverge` x its lowest value
            ) -> dict:
-    "Exponential LR sweep with the run's own training step: {'lr', 'loss', 'smoothed', 'suggested_lr', 'stopped', ...}. Writes nothing of the run."
+    "Exponential LR sweep with the run's own training step: {'lr', 'loss', 'smoothed', 'suggested_lr', 'stopped', 'warning', ...}. Writes nothing of the run."
     if not 0 < start_lr < end_lr: raise ConfigError(f"LR finder: need 0 < start_lr < end_lr, got start_lr={start_lr}, end_lr={end_lr}")
     if steps < 3: raise ConfigError(f"LR finder: steps={steps}, need at least 3")
     tmp = Path(tempfile.mkdtemp(prefix='medgen_lrfind_'))
     try:
         src = resolve_run(cfg)[1] if (cfg.train.resume or cfg.train.run_dir) else None    # the run's latest checkpoint ...
         if src is not None: shutil.copy2(src, tmp / CKPT_LATEST)                       # ... copied: the Trainer resumes the copy
-        tr = Trainer(dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, run_dir=str(tmp), resume=''),
-                                         logging=dataclasses.replace(cfg.logging, progress=False)))
+        try: tr = Trainer(dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, run_dir=str(tmp), resume=''),
+                                              logging=dataclasses.replace(cfg.logging, progress=False)))
+        except RuntimeError as e:                                                       # load_state_dict: another architecture
+            if src is None or 'state_dict' not in str(e): raise
+            raise ConfigError(f"checkpoint {str(src)!r} does not fit this config ({str(e).splitlines()[0]}): "
+                              f"sweep with the run's own config, --config {src.parent / 'config.yaml'}") from None
         opts = optimizers(tr.task)
         ratio = [[g.get('initial_lr', g['lr']) / cfg.train.lr for g in o.param_groups] for o in opts]
         for m in tr.task.modules(): m.train()
@@ -77,7 +89,7 @@ def lr_find(cfg: RunConfig,              # the run's config (any kind); train.re
             s = smooth_losses(losses, beta)[-1]; best = min(best, s)
             if s > diverge * best: stopped = f'diverged at lr={lr:.3g}'; break
         sm = smooth_losses(losses, beta); i = steepest(lrs, sm)
-        return dict(suggested_lr=lrs[i], suggested_index=i, stopped=stopped, steps=len(lrs), start_lr=start_lr, end_lr=end_lr,
+        return dict(suggested_lr=lrs[i], suggested_index=i, stopped=stopped, warning=flat_warning(losses, sm), steps=len(lrs), start_lr=start_lr, end_lr=end_lr,
                     beta=beta, diverge=diverge, kind=cfg.kind, mode=cfg.mode.name, model=cfg.model.name,
                     started_from=str(src) if src else None, lr=lrs, loss=losses, smoothed=sm.tolist())
     finally: shutil.rmtree(tmp, ignore_errors=True)
@@ -107,22 +119,39 @@ def write_results(res: dict, out_dir) -> tuple[Path, Path]:
 
 # %% ../nbs/10c_lrfind.ipynb #61748f50
 def _parser():
-    p = argparse.ArgumentParser(prog='medgen_lrfind', description="Learning-rate range test: an exponential LR sweep with the run's own "
-                                'training step; writes lr_find.png and lr_find.json. Nothing of the run is written.')
+    p = argparse.ArgumentParser(prog='medgen_lrfind', description="Learning-rate range test: an exponential LR sweep with the run's own training step; writes "
+                                'lr_find.png and lr_find.json. Nothing of the run is written. Without --config and train.resume the '
+                                'sweep trains the default config (`medgen_train --print-config`) from scratch.')
     p.add_argument('overrides', nargs='*', help='dotted config overrides as for medgen_train (kind=compression ... too); '
-                   "train.resume=RUN starts from a copy of that run's latest checkpoint")
+                   "train.resume=RUN starts from a copy of that run's latest checkpoint, with RUN/config.yaml as the config "
+                   'unless --config is given')
     p.add_argument('--config', default='', help='YAML config file (overrides apply on top)')
-    p.add_argument('--steps', type=int, default=200, help='sweep steps (fewer when the loss diverges)')
-    p.add_argument('--start-lr', type=float, default=1e-7)
-    p.add_argument('--end-lr', type=float, default=1.0)
-    p.add_argument('--beta', type=float, default=0.9, help='EMA smoothing of the loss')
+    p.add_argument('--steps', type=int, default=200, help='sweep steps, fewer when the loss diverges (default %(default)s)')
+    p.add_argument('--start-lr', type=float, default=1e-7, help='train.lr of the first step (default %(default)g)')
+    p.add_argument('--end-lr', type=float, default=1.0, help='train.lr of the last step (default %(default)g)')
+    p.add_argument('--beta', type=float, default=0.9, help='EMA smoothing β of the loss (default %(default)s)')
     p.add_argument('--out', required=True, help='folder for lr_find.png and lr_find.json')
     return p
+
+def _run_config(overrides) -> str:
+    "config.yaml of the run that `train.resume=RUN` / `train.run_dir=RUN` in `overrides` names, else ''."
+    for o in overrides:
+        k, _, v = o.partition('=')
+        if k in ('train.resume', 'train.run_dir') and v and v != 'auto':
+            d = Path(v) if Path(v).is_dir() else Path(v).parent
+            if (d / 'config.yaml').is_file(): return str(d / 'config.yaml')
+    return ''
 
 @console_errors('medgen_lrfind')
 def main(argv=None) -> int:
     "Console script `medgen_lrfind`; returns the exit code (2 for a bad config or data set)."
     a = _parser().parse_args(argv)
-    res = lr_find(load_config(a.config or None, a.overrides), a.steps, a.start_lr, a.end_lr, a.beta)
+    cfg = load_config(a.config or _run_config(a.overrides) or None, a.overrides)
+    print(f"LR sweep {a.start_lr:g} -> {a.end_lr:g} over {a.steps} steps: {cfg.kind} {cfg.mode.name} {cfg.model.name}, "
+          f"{cfg.spatial_dims}D {cfg.data.image_size}px, batch {cfg.data.batch_size}, "
+          + (f"from {cfg.train.resume or cfg.train.run_dir}" if cfg.train.resume or cfg.train.run_dir else 'from scratch'), flush=True)
+    res = lr_find(cfg, a.steps, a.start_lr, a.end_lr, a.beta)
     js, png = write_results(res, a.out)
-    print(f"suggested train.lr={res['suggested_lr']:.3g} ({res['steps']} steps, {res['stopped']}); {png}, {js}"); return 0
+    print(f"suggested train.lr={res['suggested_lr']:.3g} ({res['steps']} steps, {res['stopped']}); {png}, {js}")
+    if res['warning']: print('warning:', res['warning'])
+    return 0

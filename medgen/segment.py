@@ -490,11 +490,12 @@ def _parser():
     p.add_argument('--seg-run', default='', help='trained mask generator run dir (seg / seg_conditioned); default: train one here')
     p.add_argument('--image-run', default='', help='trained mask-conditioned image generator run dir (bravo / dual); default: train one here')
     p.add_argument('--n-synthetic', type=int, default=256, help='generated pairs (default %(default)s)')
-    p.add_argument('--scenarios', default=','.join(SCENARIOS), help='comma-separated subset of ' + ', '.join(SCENARIOS))
-    p.add_argument('--generator-override', action='append', default=[], help='override of the generators trained here (repeatable)')
+    p.add_argument('--scenarios', default=','.join(SCENARIOS), help='comma-separated subset of ' + ', '.join(SCENARIOS) + ' (default: all three)')
+    p.add_argument('--generator-override', action='append', default=[], help='override of the generators trained here (repeatable), e.g. train.epochs=2; '
+                   'shrink the segmentation runs with plain overrides: train.epochs=2 train.max_steps_per_epoch=5')
     p.add_argument('--size-bins', default=None, help=f'seg_conditioned mask runs: {N_SIZE_BINS} lesion counts asked of every mask, e.g. 1,1,0,0,0,0,0')
     p.add_argument('--steps', type=int, default=None, help="sampler steps of both generators (default: each run's)")
-    p.add_argument('--seed', type=int, default=0, help='generation seed')
+    p.add_argument('--seed', type=int, default=0, help='generation seed (default %(default)s)')
     p.add_argument('--device', default='', help='device of every run (default: the configs\', auto)')
     return p
 

@@ -107,10 +107,11 @@ class Solved:
 def _finite(v): return v if isinstance(v, (int, str)) or v is None or math.isfinite(v) else None   # JSON has no inf
 
 def _row(key: str, d: dict, **extra) -> dict:
-    "A table row of a `score_slices` result: KID ± std and FID, with the floor's."
+    "A table row of a `score_slices` result: KID ± std and FID, with the floor's, and how many slices each side had."
     fl = d.get('floor') or {}
     return extra | dict(key=key, KID_mean=d['KID_mean'], KID_std=d['KID_std'], FID=d['FID'],
-                        floor_KID_mean=fl.get('KID_mean'), floor_KID_std=fl.get('KID_std'), floor_FID=fl.get('FID'))
+                        floor_KID_mean=fl.get('KID_mean'), floor_KID_std=fl.get('KID_std'), floor_FID=fl.get('FID'),
+                        n_generated=d.get('n_slices_generated'), n_reference=d.get('n_slices_reference'))
 
 def compare_solvers(pipe: Pipeline,                  # a trained 2D rflow pipeline (EMA weights)
                     solvers=('euler', 'heun', 'rk4'),  # names of `SOLVERS`
@@ -264,20 +265,22 @@ def _parser():
     p = argparse.ArgumentParser(prog='medgen_solvers', description='ODE solvers, optimal Euler steps and time shift of a trained rflow run: JSON, CSV and PNG.')
     p.add_argument('run', help='run dir (checkpoint_best.pt, else latest) or a checkpoint file')
     p.add_argument('--solvers', default=None, help=f"comma-separated, of {','.join(SOLVERS)} (default euler,heun,rk4)")
-    p.add_argument('--nfe', default='4,8,16', help='network-evaluation budgets of the comparison')
-    p.add_argument('--reference', default='rk4:64', help='SOLVER:STEPS of the reference trajectory (PSNR)')
+    p.add_argument('--nfe', default='4,8,16', help='comma-separated network-evaluation budgets of the comparison (default %(default)s)')
+    p.add_argument('--reference', default='rk4:64', help='SOLVER:STEPS of the reference trajectory for PSNR (default %(default)s)')
     p.add_argument('--optimal-steps', action='store_true', help='golden-section search of the Euler step count')
-    p.add_argument('--lo', type=int, default=5, help='--optimal-steps: fewest steps searched')
-    p.add_argument('--hi', type=int, default=50, help='--optimal-steps: most steps searched')
-    p.add_argument('--metric', default='KID_mean', choices=METRICS, help='--optimal-steps: the metric minimised')
+    p.add_argument('--lo', type=int, default=5, help='--optimal-steps: fewest steps searched (default %(default)s)')
+    p.add_argument('--hi', type=int, default=50, help='--optimal-steps: most steps searched (default %(default)s)')
+    p.add_argument('--metric', default='KID_mean', choices=METRICS, help='--optimal-steps: the metric minimised (default %(default)s)')
     p.add_argument('--shifts', default=None, help='comma-separated time shift ratios to score, e.g. 0.5,1,2,3,4')
     p.add_argument('--steps', type=int, default=None, help="--shifts: solver steps (default: the run's)")
     p.add_argument('--shift', type=float, default=None, help="time shift of the comparison and the search (default: the run's)")
-    p.add_argument('--n', type=int, default=64, help='generated slices per point')
-    p.add_argument('--split', default='test_new', choices=SPLITS, help='held-out split: conditions and reference')
-    p.add_argument('--seed', type=int, default=1000, help='noise seed (the same noise at every point)')
+    p.add_argument('--n', type=int, default=64, help='generated slices per point (default %(default)s)')
+    p.add_argument('--n-reference', type=int, default=None, help="real reference slices of --split, 0 = all; each point extracts "
+                   "their features again, so fewer is faster (default: the run's metrics.n_reference)")
+    p.add_argument('--split', default='test_new', choices=SPLITS, help='held-out split: conditions and reference (default %(default)s)')
+    p.add_argument('--seed', type=int, default=1000, help='noise seed, the same noise at every point (default %(default)s)')
     p.add_argument('--out', default='', help='output folder (default: <run>/solvers)')
-    p.add_argument('--device', default='auto')
+    p.add_argument('--device', default='auto', help='torch device (default %(default)s)')
     p.add_argument('--extractor', default=None, choices=sorted(EXTRACTORS), help="KID/FID features (default: the run's)")
     p.add_argument('--weights-dir', default='', help='local pretrained weights (default: the run\'s, else $MEDGEN_WEIGHTS or ~/.cache/medgen/weights)')
     p.add_argument('--random-backbones', action='store_true', help='smoke tests only: random-initialised feature networks')
@@ -293,10 +296,13 @@ def main(argv=None) -> int:
     shifts = _list(a.shifts, float, '--shifts') if a.shifts else None
     pipe = Pipeline.from_checkpoint(a.run, ema=True, device=get_device(a.device))
     if not isinstance(pipe.strategy, RFlow): raise SolverError(f"{a.run}: strategy {pipe.strategy.name!r}; the ODE solvers need an rflow run")
-    over = {k: v for k, v in dict(random_backbones=a.random_backbones or None, weights_dir=a.weights_dir or None).items() if v is not None}
-    mc = dataclasses.replace(pipe.cfg.metrics, **over)
+    over = {k: v for k, v in dict(random_backbones=a.random_backbones or None, weights_dir=a.weights_dir or None, n_reference=a.n_reference).items() if v is not None}
+    if a.n_reference is not None and a.n_reference < 0: raise SolverError(f"--n-reference {a.n_reference}: need 0 (all) or more")
+    mc = dataclasses.replace(pipe.cfg.metrics, **over); pipe.cfg = dataclasses.replace(pipe.cfg, metrics=mc)   # score_run reads n_reference there
     fx, out = build_extractor(a.extractor or mc.extractor, mc, pipe.device), Path(a.out or pipe.run_dir / 'solvers')
     kw = dict(n=a.n, split=a.split, seed=a.seed, fx=fx)
+    print(f"{a.run}: {a.n} generated slices per point vs {f'up to {mc.n_reference}' if mc.n_reference else 'all'} real {a.split} slices (a few seconds to "
+          f"minutes per point on a CPU); writing to {out}", flush=True)
     if a.solvers or not (a.optimal_steps or shifts):
         res = compare_solvers(pipe, solvers, nfes, reference=ref, shift=a.shift, **kw)
         for r in res['reference'] + res['rows']:
@@ -308,6 +314,9 @@ def main(argv=None) -> int:
         res = optimal_steps(pipe, a.lo, a.hi, metric=a.metric, shift=a.shift, **kw)
         print(f"best {res['best']} Euler steps: {a.metric} {res['value']:.4f} after {len(res['rows'])} evaluations "
               f"({', '.join(str(r['steps']) for r in res['rows'])})")
+        vals = [r[a.metric] for r in res['rows']]
+        if a.metric == 'KID_mean' and max(vals) - min(vals) < min(r['KID_std'] for r in res['rows']):
+            print(f"  (every KID lies within one KID std of the others: no step count is measurably better; more --n or a better-trained run)")
         print('wrote', *write_results(res, out, 'optimal_steps', steps_figure))
     if shifts:
         res = shift_sweep(pipe, shifts, steps=a.steps, **kw)
