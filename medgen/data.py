@@ -44,6 +44,7 @@ class Subject:
     files: dict                          # key -> Path
     shape: tuple = ()                    # native voxel grid (i, j, k), filled by the header check
     affine: np.ndarray | None = field(default=None, repr=False)  # voxel -> world mm
+    normalised: bool = False             # images already in [0, 1] (generated samples): clipped, not re-normalised
     @property
     def name(self): return f'{self.split}/{self.patient}'
 
@@ -346,11 +347,13 @@ def fit_volume(vol,                    # (D, H, W) array
 
 # %% ../nbs/02_data.ipynb #8f1831c4
 def prepare_subject(sub: Subject, keys, size: int, depth: int | None = None) -> dict:
-    "{key: Tensor[D,H,W] in [0,1] (seg binary), 'spacing': Tensor[3]} for `keys` of `sub`, loaded, normalised, resized."
+    "{key: Tensor[D,H,W] in [0,1] (seg binary), 'spacing': Tensor[3]} for `keys` of `sub`, loaded, normalised (clipped only when `sub.normalised`), resized."
     out, spacing = {}, None
     for k in keys:
         vol, sp = load_volume(sub.files[k], k, sub.name)
-        t, sp = fit_volume(vol if k == SEG else normalise(vol), sp, size, depth, seg=k == SEG)
+        # a generated sample is already in [0, 1]: its own percentiles would rescale it, one slice at a time
+        img = vol if k == SEG else np.clip(vol, 0, 1).astype(np.float32) if sub.normalised else normalise(vol)
+        t, sp = fit_volume(img, sp, size, depth, seg=k == SEG)
         out[k], spacing = t, sp
     out['spacing'] = torch.as_tensor(spacing)
     return out

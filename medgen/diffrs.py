@@ -4,7 +4,7 @@
 
 # %% ../nbs/11d_diffrs.ipynb #6c34dd90
 from __future__ import annotations
-import argparse, contextlib, dataclasses, json, math, time
+import argparse, contextlib, dataclasses, json
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 from torch import nn
@@ -16,12 +16,15 @@ from .models import guided
 from .transformers import DiT, HDiT, UViT
 from .pipeline import Pipeline, sample_noise
 from .generate import condition_dataset, pick, generate
-from .evaluate import score_run, verdict
+from .metrics import WeightsError
+from .evaluate import score_run, real_features, verdict
+from .viewer import _Figure, _save
 
 # %% auto #0
-__all__ = ['DiffRSError', 'feature_module', 'captured', 'DiffRSHead', 'DiffRS', 'accept', 'Step', 'sampler_steps', 'take_step',
-           'renoise', 'noised', 'new_stats', 'rejection_sample', 'summary', 'RejectionSampling', 'diffrs_pipeline',
-           'check_fits', 'features', 'collect', 'fit_heads', 'save_diffrs', 'load_diffrs', 'main']
+__all__ = ['DiffRSError', 'feature_module', 'captured', 'row_subset', 'DiffRSHead', 'DiffRS', 'accept', 'Step', 'sampler_steps',
+           'take_step', 'renoise', 'noised', 'new_stats', 'rejection_sample', 'summary', 'RejectionSampling',
+           'diffrs_pipeline', 'check_levels', 'check_fits', 'features', 'collect', 'fit_heads', 'save_diffrs',
+           'load_diffrs', 'diffrs_figure', 'main']
 
 # %% ../nbs/11d_diffrs.ipynb #91dc3426
 class DiffRSError(MedgenError, ValueError):
@@ -48,6 +51,20 @@ def captured(module: nn.Module, tokens: bool):
     try: yield box
     finally: h.remove()
 
+@contextlib.contextmanager
+def row_subset(model: nn.Module, batch: int):
+    "While active, a call `model(x, t, cond)` made when `box['rows']` holds row indices of a batch of `batch` gets those rows of every condition tensor (under guidance, of both halves [cond; uncond]): the sampler's closure, built for the whole batch, then serves any subset of it."
+    box = {'rows': None}
+    def pick_rows(v, rows):
+        if not torch.is_tensor(v) or v.ndim == 0 or v.shape[0] % batch: return v
+        return v[torch.cat([rows + j * batch for j in range(v.shape[0] // batch)]).to(v.device)]
+    def hook(m, args):
+        if box['rows'] is None or len(args) < 3 or not isinstance(args[2], dict): return None
+        return (*args[:2], {k: pick_rows(v, box['rows']) for k, v in args[2].items()}, *args[3:])
+    h = model.register_forward_pre_hook(hook)
+    try: yield box
+    finally: h.remove()
+
 # %% ../nbs/11d_diffrs.ipynb #9b23f0b1
 def _groups(c: int) -> int: return next(g for g in (8, 4, 2, 1) if c % g == 0)
 
@@ -65,7 +82,7 @@ class DiffRS(nn.Module):
         self.heads = nn.ModuleList(DiffRSHead(channels) for _ in levels)
         self.register_buffer('levels', torch.as_tensor(levels, dtype=torch.float32))
         self.register_buffer('log_m', torch.zeros(len(levels)) if log_m is None else torch.as_tensor(log_m, dtype=torch.float32))
-        self.channels, self.meta = channels, dict(meta or {})
+        self.channels, self.meta, self.report = channels, dict(meta or {}), {}   # report: `fit_heads`' (held-out accuracy per level)
     def level(self, t_norm: float) -> int:
         "Index of the trained level nearest to normalised time `t_norm`."
         return int((self.levels - float(t_norm)).abs().argmin())
@@ -137,10 +154,10 @@ def noised(strategy, z0, level: float, generator=None):
 
 # %% ../nbs/11d_diffrs.ipynb #4b12bb46
 def new_stats(n_levels: int) -> dict:
-    "Counters of `rejection_sample` per level: proposals judged, accepted, kept after the last retry (forced); network evaluations."
-    return dict(proposed=[0] * n_levels, accepted=[0] * n_levels, forced=[0] * n_levels, nfe=0, samples=0, calls=0)
+    "Counters of `rejection_sample`: per level proposals judged, accepted, kept after the last retry (forced); network evaluations of one sample each (all, and on retries), network calls, samples."
+    return dict(proposed=[0] * n_levels, accepted=[0] * n_levels, forced=[0] * n_levels, nfe=0, retry_nfe=0, network_calls=0, samples=0)
 
-def rejection_sample(evaluate,             # (x, t) -> (network output at (x, t), log r of x judged at t) for a batch
+def rejection_sample(evaluate,             # (x, t, rows) -> (network output at (x, t), log r of x judged at t); rows: the batch rows x holds (None: all)
                      x,                    # start: pure noise at steps[0].t
                      steps: list,          # the sampler's `Step`s
                      step,                 # (Step, x, network output at (x, Step.t)) -> x after the step
@@ -149,38 +166,41 @@ def rejection_sample(evaluate,             # (x, t) -> (network output at (x, t)
                      max_retries: int = 3, # retries per step and sample; then the last proposal is kept
                      generator=None,       # RNG of the acceptance tests (and of `step` / `back` through their closures)
                      stats: dict | None = None):  # `new_stats` counters, updated in place
-    "Denoise `x` over `steps`, each step's proposal accepted with probability min(1, r/M), else backtracked (re-noised) and re-proposed."
+    "Denoise `x` over `steps`, each step's proposal accepted with probability min(1, r/M), else backtracked (re-noised) and re-proposed; only the rejected rows are re-evaluated."
     st_ = stats if stats is not None else new_stats(len(steps))
-    d, _ = evaluate(x, steps[0].t); st_['nfe'] += 1; st_['samples'] += x.shape[0]; st_['calls'] += 1
+    def ev(x_, t, rows=None):
+        st_['nfe'] += x_.shape[0]; st_['network_calls'] += 1
+        return evaluate(x_, t, rows)
+    d, _ = ev(x, steps[0].t); st_['samples'] += x.shape[0]
     for i, st in enumerate(steps):
-        xn = step(st, x, d); dn, lr = evaluate(xn, st.feat); st_['nfe'] += 1
+        xn = step(st, x, d); dn, lr = ev(xn, st.feat)
         ok = accept(lr, log_m(i), generator)
         st_['proposed'][i] += ok.numel(); st_['accepted'][i] += int(ok.sum())
         for _ in range(max_retries):
-            if ok.all(): break
-            bad = ~ok
-            xb = back(xn, st); db, _ = evaluate(xb, st.t)                   # the rejected proposal, re-noised to the step's start
-            xr = step(st, xb, db); dr, lr_r = evaluate(xr, st.feat); st_['nfe'] += 2
-            m = bad.view(-1, *[1] * (x.ndim - 1))
-            xn, dn, lr = torch.where(m, xr, xn), torch.where(m, dr, dn), torch.where(bad, lr_r, lr)
-            now = bad & accept(lr_r, log_m(i), generator)
-            st_['proposed'][i] += int(bad.sum()); st_['accepted'][i] += int(now.sum()); ok = ok | now
+            bad = (~ok).nonzero().flatten()
+            if not len(bad): break
+            xb = back(xn[bad], st); db, _ = ev(xb, st.t, bad)              # the rejected proposals, re-noised to the step's start
+            xr = step(st, xb, db); dr, lr_r = ev(xr, st.feat, bad); st_['retry_nfe'] += 2 * len(bad)
+            now = accept(lr_r, log_m(i), generator)
+            xn, dn, ok = xn.index_put((bad,), xr), dn.index_put((bad,), dr), ok.index_put((bad,), now)
+            st_['proposed'][i] += len(bad); st_['accepted'][i] += int(now.sum())
         st_['forced'][i] += int((~ok).sum())
         x, d = xn, dn
     return x
 
 def summary(stats: dict) -> dict:
-    "Acceptance rate (accepted / judged proposals) overall and per level, share of steps kept after the last retry, network evaluations per sample."
-    p, a, L = sum(stats['proposed']), sum(stats['accepted']), len(stats['proposed'])
+    "Acceptance rate (accepted / judged proposals) overall and per level, share of steps kept after the last retry, network evaluations per sample (all, and on retries)."
+    p, a, L, n = sum(stats['proposed']), sum(stats['accepted']), len(stats['proposed']), max(stats['samples'], 1)
     return dict(acceptance_rate=a / max(p, 1), forced_rate=sum(stats['forced']) / max(stats['samples'] * L, 1),
-                proposals_per_step=p / max(stats['samples'] * L, 1), nfe_per_sample=stats['nfe'] / max(stats['calls'], 1),
+                proposals_per_step=p / max(stats['samples'] * L, 1), nfe_per_sample=stats['nfe'] / n,
+                retry_nfe_per_sample=stats['retry_nfe'] / n, network_calls=stats['network_calls'],
                 per_level=[round(a_ / max(p_, 1), 4) for a_, p_ in zip(stats['accepted'], stats['proposed'])])
 
 # %% ../nbs/11d_diffrs.ipynb #54d64775
 class RejectionSampling:
     "A strategy whose `sample` is `rejection_sample` judged by a `DiffRS` on `model`'s features; everything else is the wrapped strategy's."
     def __init__(self, strategy, diffrs: DiffRS, model: nn.Module, model_name: str = '', max_retries: int = 3):
-        self.strategy, self.diffrs, self.max_retries = strategy, diffrs, max_retries
+        self.strategy, self.diffrs, self.max_retries, self.model = strategy, diffrs, max_retries, model
         self.module, self.tokens = feature_module(model, model_name)
         self.stats = None                                 # counters of every `sample` call since the last `reset`
     def __getattr__(self, k):
@@ -197,19 +217,22 @@ class RejectionSampling:
                trajectory=False,         # not supported (final samples only)
                generator=None,           # RNG of acceptance tests, backtracking and ancestral noise
                shift=None):              # RFlow: override the resolution-shift ratio
-        "As the wrapped strategy's `sample` (final samples only): each step judged by the DiffRS head, rejected steps backtracked and retried."
+        "As the wrapped strategy's `sample` (final samples only): each step judged by the DiffRS head, rejected rows backtracked and retried."
         if trajectory: raise DiffRSError("DiffRS sampling returns final samples only (no trajectory)")
         st, B = self.strategy, noise.shape[0]
         plan = sampler_steps(st, steps or st.cfg.num_inference_steps, noise.shape, sampler, shift)
+        check_levels(self.diffrs, plan, st.T)
         if self.stats is None: self.stats = new_stats(len(plan))
         dr = self.diffrs.to(noise.device)
         dtype = torch.float32 if isinstance(st, RFlow) else torch.long
-        with captured(self.module, self.tokens) as box:
-            def evaluate(x, t):
-                d = denoise(x, torch.full((B,), t, dtype=dtype, device=x.device))
+        with captured(self.module, self.tokens) as box, row_subset(self.model, B) as sub:
+            def evaluate(x, t, rows=None):                     # rows: the batch rows `x` holds (their conditions are sliced)
+                sub['rows'] = rows
+                try: d = denoise(x, torch.full((x.shape[0],), t, dtype=dtype, device=x.device))
+                finally: sub['rows'] = None
                 if box['f'].shape[1] != dr.channels:
                     raise DiffRSError(f"the DiffRS head reads {dr.channels} feature channels, this model's {box['f'].shape[1]}")
-                return d, dr.log_ratio(box['f'][:B], t / st.T)     # guidance doubles the batch: its conditional half comes first
+                return d, dr.log_ratio(box['f'][:x.shape[0]], t / st.T)   # guidance doubles the batch: its conditional half comes first
             return rejection_sample(evaluate, noise, plan, lambda s, x, d: take_step(st, s, x, d, sampler, generator),
                                     lambda x, s: renoise(st, x, s.land, s.t, generator),
                                     lambda i: float(dr.log_m[dr.level(plan[i].feat / st.T)]), self.max_retries, generator, self.stats)
@@ -221,6 +244,14 @@ def diffrs_pipeline(pipe: Pipeline, diffrs: DiffRS, max_retries: int = 3) -> Pip
     out = Pipeline(pipe.cfg, pipe.mode, pipe.space, rs, pipe.model, pipe.ema)
     out.run_dir, out.checkpoint, out.epoch, out.step = pipe.run_dir, pipe.checkpoint, pipe.epoch, pipe.step
     return out
+
+def check_levels(diffrs: DiffRS, plan: list, T: float):
+    "Heads trained for other noise levels (another step count or time shift) are refused, naming both."
+    got, want = [s.feat / T for s in plan], diffrs.levels.tolist()
+    if len(got) != len(want) or max(abs(a - b) for a, b in zip(got, want)) > 1e-3:
+        f = lambda v: ', '.join(f'{x:.3f}' for x in v)
+        raise DiffRSError(f"the DiffRS heads were trained for {len(want)} sampler steps judged at t = {f(want)}; this sampling has "
+                          f"{len(got)} steps judged at t = {f(got)} (another --steps or time shift): train heads for these settings")
 
 def check_fits(diffrs: DiffRS, pipe: Pipeline):
     "A head trained for another strategy, model or feature width is refused, naming both."
@@ -302,7 +333,7 @@ def fit_heads(data: dict,                # `collect`'s output
     rep = dict(levels=[round(float(v), 4) for v in data['levels']], val_accuracy=acc, mean_val_accuracy=float(np.mean(acc)) if acc else None,
                log_m=log_m, n=n, n_val=nv, gamma=gamma, parameters_per_head=sum(p.numel() for p in dr.heads[0].parameters()),
                channels=C)
-    dr.meta.update(gamma=gamma, steps=data.get('steps'))
+    dr.meta.update(gamma=gamma, steps=data.get('steps')); dr.report = rep
     return dr, rep
 
 def save_diffrs(dr: DiffRS, path, report: dict | None = None) -> Path:
@@ -319,8 +350,18 @@ def load_diffrs(path) -> DiffRS:
     ck = torch.load(p, map_location='cpu', weights_only=True)
     if not isinstance(ck, dict) or ck.get('format') != 1 or 'state_dict' not in ck:
         raise DiffRSError(f"{str(p)!r} is not a DiffRS head file (written by medgen_diffrs train)")
-    dr = DiffRS(ck['channels'], ck['levels'], meta=ck['meta']); dr.load_state_dict(ck['state_dict'])
+    dr = DiffRS(ck['channels'], ck['levels'], meta=ck['meta']); dr.load_state_dict(ck['state_dict']); dr.report = ck.get('report') or {}
     return dr.eval()
+
+def diffrs_figure(report: dict, acceptance: dict | None = None, path=None, title: str = ''):
+    "Held-out accuracy of the heads per noise level (a `fit_heads` report) beside the acceptance rate per level (a `summary`); saved to `path`."
+    fig = _Figure(figsize=(5, 2.6), dpi=90); ax = fig.subplots()
+    if report.get('val_accuracy'): ax.plot(report['levels'], report['val_accuracy'], 'o-', label='held-out accuracy of the head')
+    if acceptance: ax.plot(report['levels'], acceptance['per_level'], 's-', label=f"acceptance rate ({acceptance['nfe_per_sample']:.1f} evaluations per sample)")
+    ax.axhline(0.5, color='0.6', lw=0.8, ls='--'); ax.invert_xaxis(); ax.set_ylim(0, 1.05)
+    ax.set_xlabel('noise level t (sampling runs right to left)'); ax.legend(fontsize=7, loc='lower left')
+    ax.set_title(title or f"DiffRS heads: {len(report['levels'])} levels", fontsize=8); fig.tight_layout()
+    return _save(fig, path)
 
 # %% ../nbs/11d_diffrs.ipynb #bf1ecb1e
 def _parser():
@@ -329,7 +370,7 @@ def _parser():
     sub = p.add_subparsers(dest='command', required=True)
     t = sub.add_parser('train', help='train the heads on real (forward-noised) vs generated intermediate states')
     t.add_argument('run', help='diffusion run dir (checkpoint_best.pt, else latest) or checkpoint file')
-    t.add_argument('--out', required=True, help='head file to write (a report goes next to it as <out>.json)')
+    t.add_argument('--out', required=True, help='head file to write (next to it: the report <out>.json and its figure <out>.png)')
     t.add_argument('--n', type=int, default=256, help='real images and generated trajectories (default %(default)s)')
     t.add_argument('--split', default='train', choices=SPLITS, help='split of the real images (default %(default)s)')
     t.add_argument('--steps', type=int, default=None, help="sampler steps (default: the run's strategy.num_inference_steps)")
@@ -343,13 +384,16 @@ def _parser():
         q.add_argument('--n', type=int, default=64 if q.prog.endswith('score') else 16, help='samples (default %(default)s)')
         q.add_argument('--split', default='test_new', choices=SPLITS, help='split whose conditions (and, for score, reference) are used (default %(default)s)')
         q.add_argument('--steps', type=int, default=None, help="sampler steps (default: the run's strategy.num_inference_steps)")
-        q.add_argument('--out', required=not q.prog.endswith('score'), default='', help='output folder (score: optional JSON file)')
+        q.add_argument('--out', required=not q.prog.endswith('score'), default='',
+                       help='output folder' + (' of diffrs_score.json and diffrs_score.png (default: <run>/diffrs)' if q.prog.endswith('score') else ''))
+    q.add_argument('--weights-dir', default='', help="local pretrained weights (default: the run's, else $MEDGEN_WEIGHTS or ~/.cache/medgen/weights)")
+    q.add_argument('--random-backbones', action='store_true', help='smoke tests only: random-initialised feature networks')
     for q in sub.choices.values(): q.add_argument('--seed', type=int, default=0, help='noise seed (default %(default)s)'); q.add_argument('--device', default='auto', help='torch device (default %(default)s)')
     return p
 
 def _open(run, device) -> Pipeline: return Pipeline.from_checkpoint(run, ema=True, device=get_device(device))
 
-@console_errors('medgen_diffrs')
+@console_errors('medgen_diffrs', hints={WeightsError: '(on the command line: --weights-dir DIR, or --random-backbones for a smoke test)'})
 def main(argv=None) -> int:
     "Console script `medgen_diffrs train | generate | score`; returns the exit code (2 for a bad run, head file or argument)."
     a = _parser().parse_args(argv); pipe = _open(a.run, a.device)
@@ -359,8 +403,12 @@ def main(argv=None) -> int:
                             meta=dict(strategy=pipe.cfg.strategy.name, model=pipe.cfg.model.name, run=str(pipe.run_dir)))
         save_diffrs(dr, a.out, rep)
         with atomic_write(Path(str(a.out) + '.json')) as tmp: tmp.write_text(json.dumps(rep, indent=1))
+        diffrs_figure(rep, path=Path(str(a.out) + '.png'), title=f"DiffRS heads of {pipe.run_dir.name}: held-out accuracy per level")
         print(f"{len(rep['levels'])} heads ({rep['parameters_per_head']} parameters each), held-out accuracy "
               f"{rep['mean_val_accuracy']:.3f} (per level {', '.join(f'{v:.2f}' for v in rep['val_accuracy'])}): {a.out}"); return 0
+    if a.command == 'score':                      # the feature networks of the score
+        over = {k: v for k, v in dict(random_backbones=a.random_backbones or None, weights_dir=a.weights_dir or None).items() if v is not None}
+        pipe.cfg = dataclasses.replace(pipe.cfg, metrics=dataclasses.replace(pipe.cfg.metrics, **over))
     rp = diffrs_pipeline(pipe, load_diffrs(a.head), a.max_retries)
     if a.command == 'generate':
         paths = generate(rp, a.n, a.out, a.split, steps=a.steps, seed=a.seed)
@@ -368,10 +416,15 @@ def main(argv=None) -> int:
         with atomic_write(Path(a.out) / 'diffrs.json') as tmp: tmp.write_text(json.dumps(s, indent=1))
         print(f"{len(paths)} samples in {a.out}; acceptance rate {s['acceptance_rate']:.3f}, "
               f"{s['nfe_per_sample']:.1f} network evaluations per sample"); return 0
-    sd = 1000 + a.seed
-    res = dict(without=score_run(pipe, a.n, a.split, a.steps, sd), diffrs=score_run(rp, a.n, a.split, a.steps, sd), acceptance=summary(rp.strategy.stats))
+    sd, real, out = 1000 + a.seed, real_features(pipe, a.n, a.split), Path(a.out or pipe.run_dir / 'diffrs')
+    res = dict(diffrs=score_run(rp, a.n, a.split, a.steps, sd, real=real))          # DiffRS first: heads of other levels fail fast
+    res = dict(without=score_run(pipe, a.n, a.split, a.steps, sd, real=real), **res, acceptance=summary(rp.strategy.stats), head=str(a.head),
+               max_retries=a.max_retries, head_report=rp.strategy.diffrs.report or dict(levels=rp.strategy.diffrs.levels.tolist()))
     for k in res['without']: print(verdict(f'{k} without', res['without'][k])); print(verdict(f'{k} DiffRS ', res['diffrs'][k]))
-    print(f"acceptance rate {res['acceptance']['acceptance_rate']:.3f}, {res['acceptance']['nfe_per_sample']:.1f} network evaluations per sample")
-    if a.out:
-        with atomic_write(a.out) as tmp: tmp.write_text(json.dumps(res, indent=1, default=float))
-    return 0
+    s = res['acceptance']
+    print(f"acceptance rate {s['acceptance_rate']:.3f}, {s['nfe_per_sample']:.1f} network evaluations per sample "
+          f"({s['retry_nfe_per_sample']:.1f} of them on retries of rejected steps)")
+    paths = [out / 'diffrs_score.json', out / 'diffrs_score.png']
+    with atomic_write(paths[0]) as tmp: tmp.write_text(json.dumps(res, indent=1, default=float))
+    diffrs_figure(res['head_report'], s, paths[1], title=f"DiffRS on {pipe.run_dir.name}: {a.n} samples of {a.split}")
+    print('wrote', *paths); return 0

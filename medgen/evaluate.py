@@ -15,9 +15,9 @@ from torch.utils.data import DataLoader, Subset
 from .generate import condition_dataset, pick
 
 # %% auto #0
-__all__ = ['sample_folder', 'load_folder', 'lesion_table', 'recorded_slices', 'filtered_slices', 'score_slices', 'verdict',
-           'score_run', 'pair_metrics', 'comparison_figure', 'farthest_slices', 'worst_figure', 'evaluate',
-           'results_table', 'main']
+__all__ = ['sample_folder', 'load_folder', 'lesion_table', 'recorded_slices', 'filtered_slices', 'floor_pick', 'score_features',
+           'score_slices', 'verdict', 'real_features', 'score_run', 'pair_metrics', 'comparison_figure',
+           'farthest_slices', 'worst_figure', 'evaluate', 'results_table', 'main']
 
 # %% ../nbs/12_evaluate.ipynb #0ffd6c7a
 def sample_folder(generated) -> Path:
@@ -81,6 +81,17 @@ def filtered_slices(subjects, keys, slices: str = 'brain', size: int = 128,  # `
     return {k: torch.stack([it[k] for it in items]) for k in ds.out_keys} | \
            {'patient': [it['patient'] for it in items], 'slice': [int(it['slice']) for it in items]}
 
+def floor_pick(n_train: int, n: int, seed: int = 0) -> torch.Tensor:
+    "Indices of the `n` (at most `n_train`) real training slices the floor draws with `seed`."
+    return torch.randperm(n_train, generator=torch.Generator().manual_seed(seed))[:n]
+
+def score_features(gen, ref, floor=None, cfg: MetricsConfig | None = None) -> dict:
+    "`score_slices`' result from features: `gen`, `ref`, `floor` are each (extractor features [N,d], CLIP embeddings or None)."
+    cfg = cfg or MetricsConfig()
+    out = distribution_metrics(gen[0], ref[0], gen[1], ref[1], cfg, with_fid=True) | dict(n_slices_generated=len(gen[0]), n_slices_reference=len(ref[0]))
+    if floor is not None: out['floor'] = distribution_metrics(floor[0], ref[0], floor[1], ref[1], cfg, with_fid=True) | dict(n_slices=len(floor[0]))
+    return out
+
 def score_slices(gen, ref, train=None,          # images [N,1,H,W]: generated, reference, real training (the floor)
                  fx=None, clip=None,            # extractor for KID/FID; CLIP for CMMD (None: no CMMD)
                  cfg: MetricsConfig | None = None,  # KID subsets (default MetricsConfig())
@@ -88,13 +99,9 @@ def score_slices(gen, ref, train=None,          # images [N,1,H,W]: generated, r
     "(KID ± std, FID [, CMMD] of `gen` vs `ref` with a 'floor': len(gen) slices drawn from `train` vs `ref`; gen and ref features)."
     cfg = cfg or MetricsConfig(); fx = fx or build_extractor(cfg.extractor, cfg)
     feats = lambda x: (features(x, fx), features(x, clip) if clip is not None else None)
-    (gf, gc), (rf, rc) = feats(gen), feats(ref)
-    out = distribution_metrics(gf, rf, gc, rc, cfg, with_fid=True) | dict(n_slices_generated=len(gen), n_slices_reference=len(ref))
-    if train is not None:
-        pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:len(gen)]
-        tf, tc = feats(train[pick])
-        out['floor'] = distribution_metrics(tf, rf, tc, rc, cfg, with_fid=True) | dict(n_slices=len(pick))
-    return out, gf, rf
+    g, r = feats(gen), feats(ref)
+    fl = feats(train[floor_pick(len(train), len(gen), seed)]) if train is not None else None
+    return score_features(g, r, fl, cfg), g[0], r[0]
 
 def verdict(key: str, d: dict) -> str:
     "'bravo: KID 0.41 ± 0.02 (floor 0.01 ± 0.00, N=64 slices), FID 80.1 (floor 3.2)' from a `score_slices` result."
@@ -113,6 +120,27 @@ def _real_targets(pipe, split: str, n: int | None = None, seed: int = 0):
     b = next(iter(DataLoader(Subset(ds, idx), batch_size=len(idx))))
     return {k: (b[k] if k in b else b['image']).float() for k in pipe.mode.target_keys if k != 'seg'}, ds
 
+def real_features(pipe,                  # a 2D `Pipeline` (or stand-in with cfg and mode)
+                  n: int = 64,            # generated slices of the `score_run` calls (the floor draws as many)
+                  split: str = 'test_new',  # the held-out split: conditions and reference
+                  fx=None) -> dict:       # feature extractor (None: the run's metrics.extractor)
+    "The real side of `score_run(pipe, n, split)` computed once: the split's conditions, reference and floor features per target key; pass it as `score_run(real=)`."
+    if pipe.cfg.spatial_dims != 2: raise ValueError("score_run scores 2D runs; for 3D use evaluate() on generated volumes")
+    test, ds = _real_targets(pipe, split, pipe.cfg.metrics.n_reference)
+    if not test: raise ValueError(f"mode {pipe.mode.name!r} generates only masks: KID/FID score images")
+    train, _ = _real_targets(pipe, 'train', n)
+    fx = fx or build_extractor(pipe.cfg.metrics.extractor, pipe.cfg.metrics)
+    return dict(n=n, split=split, data=pipe.cfg.data, metrics=pipe.cfg.metrics, fx=fx, ds=ds,
+                ref={k: features(v, fx) for k, v in test.items()},
+                floor={k: features(train[k][floor_pick(len(train[k]), n)], fx) for k in test})
+
+def _check_real(real: dict, pipe, n: int, split: str, fx):
+    "`real` (of `real_features`) must have been made for this run's data and metrics, `n`, `split` and extractor."
+    mine = dict(n=n, split=split, data=pipe.cfg.data, metrics=pipe.cfg.metrics, fx=real['fx'] if fx is None else fx)
+    bad = [k for k, v in mine.items() if (real[k] is not v if k == 'fx' else real[k] != v)]
+    if bad: raise ConfigError(f"score_run(real=): the precomputed real features were made for another {', '.join(bad)} "
+                              f"(n={real['n']}, split={real['split']!r}); this call has n={n}, split={split!r}")
+
 def score_run(pipe,                              # a 2D `Pipeline` (EMA weights for a verdict)
               n: int = 64,                       # generated slices
               split: str = 'test_new',           # the held-out split: conditions and reference
@@ -121,19 +149,20 @@ def score_run(pipe,                              # a 2D `Pipeline` (EMA weights 
               fx=None,                           # feature extractor (None: the run's metrics.extractor)
               chunk: int = 16,                   # slices generated at once
               sampler: str | None = None,        # the strategy's sampler (None: the run's strategy.sampler)
-              shift: float | None = None) -> dict: # RFlow's time-shift ratio (None: the resolution shift)
+              shift: float | None = None,        # RFlow's time-shift ratio (None: the resolution shift)
+              real: dict | None = None) -> dict: # `real_features(pipe, n, split, fx)`, reused over calls (None: computed here)
     "{target key: `score_slices` result}: `n` slices generated on `split`'s conditions vs its real slices, with the training floor."
     if pipe.cfg.spatial_dims != 2: raise ValueError("score_run scores 2D runs; for 3D use evaluate() on generated volumes")
-    test, ds = _real_targets(pipe, split, pipe.cfg.metrics.n_reference)
-    if not test: raise ValueError(f"mode {pipe.mode.name!r} generates only masks: KID/FID score images")
-    train, _ = _real_targets(pipe, 'train', n)
+    if real is None: real = real_features(pipe, n, split, fx)
+    else: _check_real(real, pipe, n, split, fx)
+    fx, ds = real['fx'], real['ds']
     chosen, made = pick(n, len(ds)), {}
     how = {k: v for k, v in dict(sampler=sampler, shift=shift).items() if v is not None}   # (a stand-in pipeline may fix them)
     for i in range(0, len(chosen), chunk):
         b = next(iter(DataLoader(Subset(ds, [j for j, _ in chosen[i:i + chunk]]), batch_size=len(chosen[i:i + chunk]))))
         for k, v in pipe.sample(b, seed=seed + i, steps=steps, **how).items(): made.setdefault(k, []).append(v.float().cpu())
-    fx = fx or build_extractor(pipe.cfg.metrics.extractor, pipe.cfg.metrics)
-    out = {k: score_slices(torch.cat(made[k]).clamp(0, 1), test[k], train[k], fx=fx, cfg=pipe.cfg.metrics)[0] for k in test}
+    out = {k: score_features((features(torch.cat(made[k]).clamp(0, 1), fx), None), (r, None), (real['floor'][k], None), pipe.cfg.metrics)
+           for k, r in real['ref'].items()}
     return {k: v | dict(split=split, slices=pipe.cfg.data.slices, steps=steps or pipe.cfg.strategy.num_inference_steps,
                      sampler=sampler or pipe.cfg.strategy.sampler, shift=shift) for k, v in out.items()}
 

@@ -24,9 +24,9 @@ from .pipeline import Pipeline
 from .generate import generate, sample_montage, write_sample, _images, _geometry
 
 # %% auto #0
-__all__ = ['SCENARIOS', 'SEGMENT_DEMO', 'GENERATOR_DEMO', 'MASK_GENERATOR', 'IMAGE_GENERATOR', 'SHARED_KEYS', 'TABLE_SIZES',
-           'SegResNetConfig', 'build_segresnet', 'segmentation_mode', 'sample_subjects', 'pairs_dataset', 'Concat',
-           'SegmentationTask', 'load_segmenter', 'lesion_detection', 'predict', 'evaluate_segmenter',
+__all__ = ['SCENARIOS', 'SEGMENT_DEMO', 'GENERATOR_DEMO', 'MASK_GENERATOR', 'IMAGE_GENERATOR', 'SHARED_KEYS', 'SCENARIO_KEYS',
+           'TABLE_SIZES', 'SegResNetConfig', 'build_segresnet', 'segmentation_mode', 'sample_subjects', 'pairs_dataset',
+           'Concat', 'SegmentationTask', 'load_segmenter', 'lesion_detection', 'predict', 'evaluate_segmenter',
            'images_for_masks', 'synthesize', 'scenario_configs', 'equal_steps', 'train_pairs', 'results_rows',
            'markdown_table', 'results_figure', 'write_results', 'run_experiment', 'main']
 
@@ -93,16 +93,18 @@ def _check_segmentation(cfg: RunConfig):
 # %% ../nbs/15_segment.ipynb #1c48f60b
 def sample_subjects(folder,                              # <folder>/<sample_id>/<key>.nii.gz
                     keys=('bravo', SEG),                 # the files every sample must hold
-                    what: str = 'generated pairs') -> list:  # how messages name the folder
+                    what: str = 'generated pairs',       # how messages name the folder
+                    normalised: bool = True) -> list:    # the images are already in [0, 1]: read them without `normalise`
     "A `Subject` per sample folder of `folder` (headers checked); `DataError` names a missing folder or file."
     f = Path(folder)
     if not f.is_dir(): raise DataError(f"{what}: folder {str(f)!r} does not exist")
     dirs = sorted(d for d in f.iterdir() if d.is_dir() and not d.name.startswith('.'))
     if not dirs: raise DataError(f"{what}: {f} holds no sample folders (<folder>/<sample_id>/<key>.nii.gz)")
-    return [scan_patient(d, f.name, tuple(keys)) for d in dirs]
+    return [dataclasses.replace(scan_patient(d, f.name, tuple(keys)), normalised=normalised) for d in dirs]
 
 def pairs_dataset(cfg: RunConfig, folder, keys=('bravo', SEG), augment=None):
-    "The generated pairs in `folder` as a training dataset of `cfg` (slices or volumes, as the real split's)."
+    """The generated pairs in `folder` as a training dataset of `cfg` (slices or volumes, as the real split's).
+    Their images are read as written (already in [0, 1]), not re-normalised; in 2D each folder is one slice, so adds exactly one sample."""
     return make_dataset(cfg, 'train', tuple(keys), augment=augment, subjects=sample_subjects(folder, keys))
 
 class Concat(Dataset):
@@ -186,12 +188,14 @@ def _sd(x): return x.state_dict() if x is not None else None
 def state_dict(self: SegmentationTask) -> dict:
     return dict(model_state_dict=self.model.state_dict(), optimizer_state_dict=self.opt.state_dict(),
                 scheduler_state_dict=self.sched.state_dict(), plateau_state_dict=_sd(self.plateau), ema_state_dict=_sd(self.ema),
-                segmenter='segresnet', inputs=list(self.mode.cond_keys))
+                segmenter='segresnet', scenario=self.hp.scenario, inputs=list(self.mode.cond_keys))
 
 @patch
 def load_state_dict(self: SegmentationTask, ck: dict):
     if ck.get('segmenter') != 'segresnet':
         raise ConfigError(f"cannot resume a segmentation run from a checkpoint of kind={(ck.get('config') or {}).get('kind')!r}")
+    if ck.get('scenario', self.hp.scenario) != self.hp.scenario:
+        raise ConfigError(f"cannot resume a segmentation run of model.segresnet.scenario={self.hp.scenario} from a checkpoint of scenario={ck['scenario']}")
     self.model.load_state_dict(ck['model_state_dict'])
     self.opt.load_state_dict(ck['optimizer_state_dict']); self.sched.load_state_dict(ck['scheduler_state_dict'])
     if self.plateau is not None and ck.get('plateau_state_dict'): self.plateau.load_state_dict(ck['plateau_state_dict'])
@@ -212,16 +216,24 @@ def load_segmenter(path,                 # a segmentation run dir (checkpoint_be
 
 # %% ../nbs/15_segment.ipynb #67d46ad3
 def lesion_detection(pred, target,       # masks (2D or 3D arrays; > 0.5 is tumour)
-                     spacing=None) -> dict:  # voxel size in mm (default 1)
-    "{'all' and each RANO-BM bin: [detected, lesions]; 'false_positive': [predicted components touching no lesion, predicted components]}."
+                     spacing=None,       # voxel size in mm (default 1)
+                     min_dice: float = 0.1) -> dict:  # a lesion is detected when its Dice with the predicted components touching it reaches this
+    """{'all' and each RANO-BM bin: [detected, lesions]; 'false_positive': [predicted components matching no detected lesion, predicted components]}.
+    A lesion counts as detected when the Dice between it and the union of the predicted components that touch it is at
+    least `min_dice` (0: any overlapping voxel); a predicted component is a false positive unless it touches a detected lesion."""
     p, t = np.asarray(pred) > 0.5, np.asarray(target) > 0.5
     out = {k: [0, 0] for k in ('all', *RANO_BM_BINS)}
     labels, comps = tumour_components(t, spacing)
-    for c in comps:
-        hit = int(p[labels == c['label']].any())
-        for k in ('all', c['bin']): out[k][0] += hit; out[k][1] += 1
     plab, n = ndimage.label(p, structure=ndimage.generate_binary_structure(p.ndim, p.ndim))
-    out['false_positive'] = [int(n - len(np.setdiff1d(np.unique(plab[t]), [0]))), int(n)]
+    sizes, matched = np.bincount(plab.ravel(), minlength=n + 1), set()
+    for c in comps:
+        les = labels == c['label']
+        touch = np.setdiff1d(np.unique(plab[les]), [0])
+        inter = int((les & p).sum())
+        hit = bool(len(touch)) and 2 * inter / (c['voxels'] + int(sizes[touch].sum())) >= min_dice
+        if hit: matched.update(touch.tolist())
+        for k in ('all', c['bin']): out[k][0] += int(hit); out[k][1] += 1
+    out['false_positive'] = [int(n - len(matched)), int(n)]
     return out
 
 # %% ../nbs/15_segment.ipynb #7b1c6698
@@ -241,8 +253,9 @@ def evaluate_segmenter(run,                      # segmentation run dir or check
                        split: str = 'test_new',  # the real split scored
                        root: str = '',           # its data root (default: the run's data.root / phantom)
                        device: str = 'auto',     # 'auto': cuda when available
-                       batch_size: int = 32) -> dict:  # slices per forward pass (2D)
-    "Dice / IoU (overall and per RANO-BM bin), detection rate per bin and false-positive components of `run` on the volumes of `split`."
+                       batch_size: int = 32,     # slices per forward pass (2D)
+                       min_dice: float = 0.1) -> dict:  # lesion-wise Dice a detection needs (`lesion_detection`)
+    "Dice / IoU (pooled over all voxels, and per RANO-BM bin), detection rate per bin, false-positive components, lesion-wise precision and F1 of `run` on the volumes of `split`."
     model, cfg = load_segmenter(run, device=device)
     ins = segmentation_mode(cfg).cond_keys; keys = (*ins, SEG)
     subjects = discover(Path(root) if root else data_root(cfg), splits=(split,), keys=keys)[split]
@@ -251,13 +264,15 @@ def evaluate_segmenter(run,                      # segmentation run dir or check
         v = prepare_subject(s, keys, cfg.data.image_size, cfg.data.depth if cfg.spatial_dims == 3 else None)
         pred, y, sp = predict(model, torch.stack([v[k] for k in ins]), cfg.spatial_dims, batch_size) > .5, v[SEG] > .5, v['spacing'].numpy()
         ovl = merge_sums(ovl, overlap_sums(pred[None, None].float(), y[None, None].float(), [sp]))
-        det = merge_sums(det, lesion_detection(pred.numpy(), y.numpy(), sp))
+        det = merge_sums(det, lesion_detection(pred.numpy(), y.numpy(), sp, min_dice))
     res = {'dice': 0., 'iou': 0.} | overlap_metrics(ovl)           # no voxel predicted, none true: 0, not missing
     for b in ('all', *RANO_BM_BINS):
         d, n = det[b]; sfx = '' if b == 'all' else f'_{b}'
         res.update({f'lesions{sfx}': n, f'detected{sfx}': d, f'detection{sfx}': d / n if n else math.nan})
-    fp, npred = det['false_positive']
-    return res | dict(false_positive_components=fp, predicted_components=npred, n_subjects=len(subjects), split=split, run=str(run))
+    (fp, npred), (tp, n) = det['false_positive'], det['all']
+    return res | dict(false_positive_components=fp, predicted_components=npred, fp_per_volume=fp / len(subjects),
+                      precision=tp / (tp + fp) if tp + fp else math.nan, f1=2 * tp / (2 * tp + fp + n - tp) if n + fp else math.nan,
+                      min_dice=min_dice, n_subjects=len(subjects), split=split, run=str(run))
 
 # %% ../nbs/15_segment.ipynb #4a24ec24
 def images_for_masks(run,                         # a mask-conditioned image run (bravo, dual): run dir, checkpoint or `Pipeline`
@@ -288,6 +303,11 @@ def images_for_masks(run,                         # a mask-conditioned image run
     return paths
 
 # %% ../nbs/15_segment.ipynb #13e08606
+def _bins(size_bins):
+    "`size_bins` as `synthesize` records it: None, or a list of ints (from '1,1,0,...' or a sequence)."
+    if size_bins is None: return None
+    return [int(v) for v in (size_bins.replace(',', ' ').split() if isinstance(size_bins, str) else size_bins)]
+
 def synthesize(seg_run,                        # mask generator: a seg / seg_conditioned(_input) run dir or checkpoint
                image_run,                      # mask-conditioned image generator: a bravo / dual run dir or checkpoint
                n: int,                         # number of pairs
@@ -305,7 +325,7 @@ def synthesize(seg_run,                        # mask generator: a seg / seg_con
     paths = images_for_masks(image_run, out / 'masks', out / 'pairs', seed + 1, steps, batch_size, device)
     if paths: sample_montage(paths[:6], out / 'pairs' / 'montage.png')
     meta = dict(seg_run=str(seg_run), image_run=str(image_run), n=n, split=split, seed=seed, steps=steps,
-                size_bins=size_bins if size_bins is None or isinstance(size_bins, str) else [int(v) for v in size_bins], pairs=len(paths), seconds=round(time.time() - t0, 1))
+                size_bins=_bins(size_bins), pairs=len(paths), seconds=round(time.time() - t0, 1))
     with atomic_write(out / 'pairs' / 'synthetic.json') as tmp: tmp.write_text(json.dumps(meta, indent=1))
     return out / 'pairs'
 
@@ -331,16 +351,22 @@ GENERATOR_DEMO = (  # the generators `medgen_segment` trains when no run is give
 MASK_GENERATOR = ('mode.name=seg', 'name=masks', 'data.slices=tumour')     # masks with lesions: the slices that hold one
 IMAGE_GENERATOR = ('mode.name=bravo', 'name=images', 'data.slices=brain')
 SHARED_KEYS = ('spatial_dims', 'seed', 'device')   # besides data.*: overrides the generators trained here share
+SCENARIO_KEYS = ('name', 'runs_dir', 'train.resume', 'train.run_dir', 'model.segresnet.scenario', 'model.segresnet.synthetic_dir')  # set per scenario
+
+def _key(o: str) -> str: return o.split('=', 1)[0].strip().lstrip('-')
 
 def _shared(overrides) -> list[str]:
     "The overrides of the segmentation runs that also apply to the generators trained here."
-    key = lambda o: o.split('=', 1)[0].strip().lstrip('-')
-    return [o for o in overrides if key(o).startswith('data.') or key(o) in SHARED_KEYS]
+    return [o for o in overrides if _key(o).startswith('data.') or _key(o) in SHARED_KEYS]
 
 def scenario_configs(out_dir, overrides=(), scenarios=SCENARIOS) -> dict:
     "{scenario: RunConfig} of the experiment's segmentation runs under `out_dir`/runs (`SEGMENT_DEMO` <- `overrides`), checked."
     bad = [s for s in scenarios if s not in SCENARIOS]
     if bad or not scenarios: raise ConfigError(f"unknown scenario(s) {bad}; valid: {', '.join(SCENARIOS)}")
+    for o in overrides:
+        if _key(o) in SCENARIO_KEYS:
+            raise ConfigError(f"override {o!r}: config key {_key(o)!r} is set per scenario by the experiment (runs go to <out>/runs/<scenario>_*); "
+                              "drop it (choose the folder with --out)")
     out = Path(out_dir)
     return {s: load_config(overrides=[*SEGMENT_DEMO, f'name={s}', f'runs_dir={out / "runs"}', 'train.resume=auto',
                                       f'model.segresnet.scenario={s}', *overrides,
@@ -372,22 +398,26 @@ def results_rows(results: dict) -> list[dict]:
             sfx = '' if b == 'all' else f'_{b}'
             rows.append(dict(scenario=s, size=b, lesions=r[f'lesions{sfx}'], detected=r[f'detected{sfx}'],
                              detection_rate=r[f'detection{sfx}'], dice=r.get(f'dice{sfx}', math.nan), iou=r.get(f'iou{sfx}', math.nan),
-                             train_real=tp.get('real'), train_synthetic=tp.get('synthetic')))
+                             train_real=tp.get('real'), train_synthetic=tp.get('synthetic'),
+                             **{k: r.get(k) if b == 'all' else None for k in ('false_positive_components', 'fp_per_volume', 'precision', 'f1')}))
     return rows
 
 def _f(v, d=3): return '–' if v is None or (isinstance(v, float) and math.isnan(v)) else f'{v:.{d}f}'
 
 def markdown_table(results: dict) -> str:
-    "The scenarios × size classes table: Dice / IoU / detected per RANO-BM class, overall Dice, false-positive components."
+    "The scenarios × size classes table: pooled Dice, lesions detected, Dice / IoU / detected per RANO-BM class, false positives, lesion-wise precision and F1."
     bins = [f"{b} (< {hi:g} mm)" if math.isfinite(hi) else f"{b} (≥ {lo:g} mm)" for b, (lo, hi) in RANO_BM_BINS.items()]
-    lines = ['| scenario | training pairs (real + synthetic) | steps | Dice | ' + ' | '.join(bins) + ' | false-positive components |',
-             '|---|---|---|---|' + '---|' * len(bins) + '---|']
+    lines = ['| scenario | training pairs (real + synthetic) | steps | pooled Dice | detected | ' + ' | '.join(bins)
+             + ' | false-positive components | FP / volume | precision | F1 |', '|---|---|---|---|---|' + '---|' * len(bins) + '---|---|---|---|']
     for s, r in results.items():
         tp = r.get('train_pairs', {})
         cells = [f"{_f(r.get(f'dice_{b}'), 2)} / {_f(r.get(f'iou_{b}'), 2)} / {r[f'detected_{b}']}/{r[f'lesions_{b}']}" for b in RANO_BM_BINS]
-        lines.append(f"| {s} | {tp.get('real', '?')} + {tp.get('synthetic', '?')} | {r.get('steps', '?')} | {_f(r['dice'])} | " + ' | '.join(cells)
-                     + f" | {r['false_positive_components']}/{r['predicted_components']} |")
-    return '\n'.join(lines) + '\n\nper size class: Dice / IoU / lesions detected of lesions'
+        lines.append(f"| {s} | {tp.get('real', '?')} + {tp.get('synthetic', '?')} | {r.get('steps', '?')} | {_f(r['dice'])} | {r['detected']}/{r['lesions']} | "
+                     + ' | '.join(cells) + f" | {r['false_positive_components']}/{r['predicted_components']} | {_f(r.get('fp_per_volume'), 1)} | "
+                     + f"{_f(r.get('precision'), 2)} | {_f(r.get('f1'), 2)} |")
+    md = next(iter(results.values())).get('min_dice')
+    return '\n'.join(lines) + ('\n\npooled Dice: over all test voxels of all volumes; per size class: Dice / IoU / lesions detected of lesions'
+                               + (f' (detected: lesion-wise Dice ≥ {md:g} with the predicted components touching it)' if md is not None else ''))
 
 def results_figure(results: dict) -> Figure:
     "Dice and detection rate per RANO-BM size class, one bar per scenario."
@@ -398,7 +428,7 @@ def results_figure(results: dict) -> Figure:
             vals = [r.get(m if b == 'all' else f'{m}_{b}', math.nan) for b in TABLE_SIZES]
             ax.bar(x + (i - (len(results) - 1) / 2) * w, np.nan_to_num(vals), w, label=s)
     n = next(iter(results.values()))
-    for ax, name in zip(axs, ('Dice', 'detection rate')):
+    for ax, name in zip(axs, ('Dice (all: pooled)', f"detection rate (Dice ≥ {n.get('min_dice', 0):g})")):
         ax.set_xticks(x, [f"{b}\n({n['lesions' if b == 'all' else f'lesions_{b}']})" for b in TABLE_SIZES], fontsize=7)
         ax.set_ylim(0, 1); ax.set_ylabel(name); ax.grid(axis='y', alpha=.3)
     axs[0].legend(fontsize=7); axs[1].set_xlabel('size class (test lesions)', fontsize=7)
@@ -417,22 +447,29 @@ def write_results(out_dir, results: dict, info: dict | None = None) -> dict:
     return paths
 
 # %% ../nbs/15_segment.ipynb #2c2a0b38
-def _generator(out: Path, given, mode_overrides, shared, extra, say):
-    "The run dir of a generator: `given`, or one trained here (resumed when the experiment runs again)."
-    if given: say(f'{mode_overrides[1].split("=")[1]} generator: {given}'); return Path(given)
+def _generator(out: Path, label: str, given, mode_overrides, shared, extra, say):
+    "The run dir of the `label` ('mask' / 'image') generator: `given`, or one trained here (resumed when the experiment runs again)."
+    if given: say(f'{label} generator: {given}'); return Path(given)
     cfg = load_config(overrides=[*GENERATOR_DEMO, *shared, *mode_overrides, f'runs_dir={out / "generators"}', 'train.resume=auto', *extra])
-    say(f'training the {cfg.name} generator (mode {cfg.mode.name}, {cfg.train.epochs} epochs x {cfg.train.max_steps_per_epoch or "all"} steps)')
+    say(f'training the {label} generator {cfg.name} (mode {cfg.mode.name}, {cfg.train.epochs} epochs x {cfg.train.max_steps_per_epoch or "all"} steps)')
     t = time.time(); run = train(cfg); say(f'  {run} ({time.time() - t:.0f} s)')
     return run
 
-def _pairs(out: Path, gens: dict, n: int, size_bins, seed, steps, device, say) -> Path:
-    "The generated pairs: reused when this folder already holds the same request, else generated."
-    pairs, want = out / 'synthetic' / 'pairs', dict(seg_run=str(gens['masks']), image_run=str(gens['images']), n=n, seed=seed, steps=steps)
+def _pairs(out: Path, gens: dict, n: int, size_bins, seed, steps, device, say, split: str = 'train') -> Path:
+    "The generated pairs: reused when this folder already holds the same request; a different request is refused (its pairs would mix)."
+    pairs = out / 'synthetic' / 'pairs'
+    want = dict(seg_run=str(gens['masks']), image_run=str(gens['images']), n=n, split=split, seed=seed, steps=steps, size_bins=_bins(size_bins))
     meta = pairs / 'synthetic.json'
-    if meta.is_file() and all(json.loads(meta.read_text()).get(k) == v for k, v in want.items()):
-        say(f'synthetic pairs: {pairs} (already generated)'); return pairs
+    if meta.is_file():
+        have = json.loads(meta.read_text())
+        if {k: have.get(k) for k in want} == want: say(f'synthetic pairs: {pairs} (already generated)'); return pairs
+        diff = ', '.join(f'{k}: {have.get(k)!r} there, {v!r} asked' for k, v in want.items() if have.get(k) != v)
+        raise ConfigError(f"{meta}: the synthetic pairs there were generated for another request ({diff}); "
+                          f"delete {pairs.parent} or give another --out")
+    if pairs.is_dir() and any(pairs.iterdir()):
+        raise ConfigError(f"{pairs} holds files but no synthetic.json (an interrupted generation?): delete {pairs.parent} and run again")
     say(f'generating {n} synthetic pairs: masks, then images conditioned on them')
-    t = time.time(); synthesize(gens['masks'], gens['images'], n, out / 'synthetic', size_bins=size_bins, seed=seed, steps=steps, device=device)
+    t = time.time(); synthesize(gens['masks'], gens['images'], n, out / 'synthetic', split, size_bins, seed=seed, steps=steps, device=device)
     say(f'  {pairs} ({time.time() - t:.0f} s)')
     return pairs
 
@@ -459,8 +496,8 @@ def run_experiment(out_dir,                        # everything goes here: gener
     out.mkdir(parents=True, exist_ok=True)
     gens = {}
     if any(s != 'real' for s in scenarios):
-        gens = {k: _generator(out, g, mo, _shared(overrides), generator_overrides, say)
-                for k, g, mo in (('masks', seg_run, MASK_GENERATOR), ('images', image_run, IMAGE_GENERATOR))}
+        gens = {k: _generator(out, label, g, mo, _shared(overrides), generator_overrides, say)
+                for k, label, g, mo in (('masks', 'mask', seg_run, MASK_GENERATOR), ('images', 'image', image_run, IMAGE_GENERATOR))}
         _pairs(out, gens, n_synthetic, size_bins, seed, steps, dev, say)
     tps, results = {s: train_pairs(c) for s, c in seg_cfgs.items()}, {}
     k = equal_steps(seg_cfgs, tps)
@@ -472,7 +509,8 @@ def run_experiment(out_dir,                        # everything goes here: gener
         steps_done = json.loads((Path(run) / 'metadata.json').read_text())['step']
         results[s] = evaluate_segmenter(run, device=dev) | dict(train_pairs=tp, steps=steps_done, seconds=round(time.time() - t, 1))
         r = results[s]; per = ', '.join(f"{b} {r['detected_' + b]}/{r['lesions_' + b]}" for b in RANO_BM_BINS)
-        say(f"  {run}: test Dice {r['dice']:.3f}, lesions detected {r['detected']}/{r['lesions']} ({per}) ({time.time() - t:.0f} s)")
+        say(f"  {run}: test Dice {r['dice']:.3f}, lesions detected {r['detected']}/{r['lesions']} ({per}), "
+            f"{r['false_positive_components']} false-positive components, precision {r['precision']:.2f}, F1 {r['f1']:.2f} ({time.time() - t:.0f} s)")
     info = dict(generators={k: str(v) for k, v in gens.items()}, n_synthetic=n_synthetic if gens else 0, seed=seed,
                 overrides=overrides, seconds=round(time.time() - t0, 1))
     paths = write_results(out, results, info)

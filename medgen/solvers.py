@@ -14,7 +14,8 @@ from .core import *
 from .strategies import RFlow, RFLOW_SAMPLERS, gaussian_denoiser
 from .metrics import psnr, build_extractor, EXTRACTORS, WeightsError
 from .pipeline import Pipeline
-from .evaluate import score_run
+from .evaluate import score_run, real_features
+from .viewer import _save
 
 # %% auto #0
 __all__ = ['SOLVERS', 'METRICS', 'SolverError', 'Solver', 'get_solver', 'steps_for', 'sample_ode', 'order_slopes',
@@ -69,12 +70,12 @@ def order_slopes(denoise,           # velocity model
                  strategy: RFlow,   # times and units
                  steps: dict,       # {solver: step counts}, e.g. {'euler': [8, 16, 32, 64]}
                  shift: float = 1.):  # time shift of the grids
-    "{solver: (fitted slope of -log mean |error| against log steps, errors)}: the empirical convergence orders."
+    "{solver: (fitted slope of -log mean |error| against log steps, errors, step counts)}: the empirical convergence orders."
     out = {}
     for s, ks in steps.items():
         errs = [float((sample_ode(denoise, noise, strategy, s, k, shift) - exact).abs().mean()) for k in ks]
         x, y = torch.tensor(ks, dtype=torch.float64).log(), -torch.tensor(errs, dtype=torch.float64).log()
-        out[s] = (float(((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum()), errs)
+        out[s] = (float(((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum()), errs, list(ks))
     return out
 
 # %% ../nbs/11c_solvers.ipynb #3850509f
@@ -123,7 +124,8 @@ def compare_solvers(pipe: Pipeline,                  # a trained 2D rflow pipeli
                     shift: float | None = None,      # time shift (None: the run's)
                     fx=None) -> dict:                # feature extractor (None: the run's metrics.extractor)
     "{'reference': rows, 'rows': per solver × NFE × key: steps, nfe, KID, FID (+ floor), PSNR to the reference}."
-    score = lambda rec, steps: score_run(rec, n, split, steps, seed, fx)
+    real = real_features(pipe, n, split, fx)                          # the real side once, for every point
+    score = lambda rec, steps: score_run(rec, n, split, steps, seed, real=real)
     ref = Solved(pipe, reference[0], shift); rres = score(ref, reference[1])
     out = dict(reference=[_row(k, d, solver=reference[0], steps=reference[1], nfe=ref.nfe, shift=ref.used_shift) for k, d in rres.items()], rows=[])
     for s in solvers:
@@ -154,9 +156,7 @@ def solvers_figure(res: dict, key: str | None = None, path=None) -> Figure:
     a.set(ylabel='KID', title=f"{rows[0]['key']}: KID vs NFE"); b.set(ylabel='PSNR (dB)', title=f"PSNR to {ref['solver']} × {ref['steps']} steps")
     for ax in (a, b): _log_ticks(ax, [r['nfe'] for r in rows]); ax.set_xlabel('network evaluations'); ax.legend(fontsize=7)
     fig.tight_layout()
-    if path is not None:
-        with atomic_write(path) as tmp: fig.savefig(tmp, format='png', dpi=100)
-    return fig
+    return _save(fig, path)
 
 # %% ../nbs/11c_solvers.ipynb #fd8e7454
 def golden_section_int(f: Callable[[int], float], lo: int, hi: int) -> tuple[int, dict]:
@@ -189,9 +189,9 @@ def optimal_steps(pipe: Pipeline,            # a trained 2D rflow pipeline
                   fx=None) -> dict:          # feature extractor (None: the run's)
     "{'best', 'value', 'metric', 'rows' (every evaluated step count in evaluation order)}: golden-section search of the step count."
     if metric not in METRICS: raise SolverError(f"--metric {metric!r}: use one of {', '.join(METRICS)}")
-    rows = []
+    rows, real = [], real_features(pipe, n, split, fx)
     def f(steps):
-        rec = Solved(pipe, solver, shift); k, d = next(iter(score_run(rec, n, split, steps, seed, fx).items()))
+        rec = Solved(pipe, solver, shift); k, d = next(iter(score_run(rec, n, split, steps, seed, real=real).items()))
         rows.append(_row(k, d, solver=solver, steps=steps, nfe=rec.nfe, shift=rec.used_shift)); return d[metric]
     best, seen = golden_section_int(f, lo, hi)
     return dict(best=best, value=seen[best], metric=metric, solver=solver, lo=lo, hi=hi, rows=rows)
@@ -208,9 +208,7 @@ def steps_figure(res: dict, path=None) -> Figure:
     if fl is not None: ax.axhline(fl, ls='--', c='k', lw=.8, label='floor')
     ax.set(xlabel=f"{res['solver']} steps", ylabel=m.replace('_mean', ''), title=f"golden-section search, {res['lo']}-{res['hi']} steps")
     ax.legend(fontsize=7); fig.tight_layout()
-    if path is not None:
-        with atomic_write(path) as tmp: fig.savefig(tmp, format='png', dpi=100)
-    return fig
+    return _save(fig, path)
 
 # %% ../nbs/11c_solvers.ipynb #52f85c38
 def shift_sweep(pipe: Pipeline,                # a trained 2D rflow pipeline
@@ -224,10 +222,10 @@ def shift_sweep(pipe: Pipeline,                # a trained 2D rflow pipeline
     "{'run_shift': the run's own r, 'rows': KID/FID (+ floor) per shift (the run's own included) and key, by shift}."
     bad = [r for r in shifts if not r > 0]
     if bad: raise SolverError(f"time shift ratios must be > 0, got {bad[0]}")
-    steps, rows, run_shift = steps or pipe.cfg.strategy.num_inference_steps, [], None
+    steps, rows, run_shift, real = steps or pipe.cfg.strategy.num_inference_steps, [], None, real_features(pipe, n, split, fx)
     for r in [None, *shifts]:
         if r is not None and math.isclose(r, run_shift): continue          # the run's own shift is scored already
-        rec = Solved(pipe, solver, r); res = score_run(rec, n, split, steps, seed, fx)
+        rec = Solved(pipe, solver, r); res = score_run(rec, n, split, steps, seed, real=real)
         run_shift = run_shift or rec.used_shift
         rows += [_row(k, d, solver=solver, steps=steps, nfe=rec.nfe, shift=rec.used_shift) for k, d in res.items()]
     return dict(run_shift=run_shift, solver=solver, steps=steps, rows=sorted(rows, key=lambda r: r['shift']))
@@ -242,9 +240,7 @@ def shift_figure(res: dict, key: str | None = None, path=None) -> Figure:
     _log_ticks(ax, [r['shift'] for r in rows])
     ax.set(xlabel='time shift r', ylabel='KID', title=f"{rows[0]['key']}: {res['solver']} × {res['steps']} steps")
     ax.legend(fontsize=7); fig.tight_layout()
-    if path is not None:
-        with atomic_write(path) as tmp: fig.savefig(tmp, format='png', dpi=100)
-    return fig
+    return _save(fig, path)
 
 # %% ../nbs/11c_solvers.ipynb #b6a1958d
 def write_results(res: dict, out, name: str, figure) -> list[Path]:
@@ -275,8 +271,8 @@ def _parser():
     p.add_argument('--steps', type=int, default=None, help="--shifts: solver steps (default: the run's)")
     p.add_argument('--shift', type=float, default=None, help="time shift of the comparison and the search (default: the run's)")
     p.add_argument('--n', type=int, default=64, help='generated slices per point (default %(default)s)')
-    p.add_argument('--n-reference', type=int, default=None, help="real reference slices of --split, 0 = all; each point extracts "
-                   "their features again, so fewer is faster (default: the run's metrics.n_reference)")
+    p.add_argument('--n-reference', type=int, default=None, help="real reference slices of --split, 0 = all; their features are "
+                   "extracted once for all points (default: the run's metrics.n_reference)")
     p.add_argument('--split', default='test_new', choices=SPLITS, help='held-out split: conditions and reference (default %(default)s)')
     p.add_argument('--seed', type=int, default=1000, help='noise seed, the same noise at every point (default %(default)s)')
     p.add_argument('--out', default='', help='output folder (default: <run>/solvers)')

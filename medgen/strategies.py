@@ -158,7 +158,8 @@ class Strategy:
     def _sampler(self, sampler):
         s = sampler or self.cfg.sampler
         s = self.default_sampler if s == 'auto' else s
-        if s not in self.samplers: raise ValueError(f"{type(self).__name__} samples with {' or '.join(map(repr, self.samplers))}, not {s!r}")
+        if s not in self.samplers:
+            raise ConfigError(f"{type(self).__name__}: sampler {s!r} (strategy.sampler or the sampler argument) is not one of {', '.join(map(repr, self.samplers))}")
         return s
     def __repr__(self):
         s = self.cfg.sampler

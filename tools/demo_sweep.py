@@ -1,41 +1,59 @@
 #!/usr/bin/env python
-"""Measure candidate demo settings: train each on the phantom with the CPU demo's overrides plus its own, then score it.
+"""Measure candidate settings of the CPU demo (`medgen.cli.DEMO_OVERRIDES`): train each, then score 64 generated slices
+against the held-out split's slices of the same filter, next to the floor (the run notebook's verdict, `score_run`),
+with the EMA and raw weights and a few sampler settings. One JSON line per score goes to stdout and to --out.
 
-  python tools/demo_sweep.py OUT.jsonl NAME='override override ...' [NAME='...' ...] [--n 64]
+    OMP_NUM_THREADS=1 python tools/demo_sweep.py base L4 L4att --out sweep.jsonl   # ~15 min per trial on a 2-core CPU
 
-Each candidate starts from `medgen.cli.DEMO_OVERRIDES` (brain slices, RFlow, small UNet), adds its overrides, trains a
-new run (wall time measured), and is scored by `medgen.evaluate.score_run` on the EMA weights: KID ± std and FID of
-`--n` generated held-out slices against the real held-out slices of the same filter, next to the real-data floor.
-One JSON line per candidate is appended to OUT (the table in the benchmarks chapter is read from it).
-"""
-import argparse, json, shlex, time
-from pathlib import Path
+The trials see the same number of training images; their steps cost about the same (`--cost` prints the CPU time
+per step; batch 8 about half). The table in nbs/13_cli.ipynb was measured with this script."""
+import argparse, json, sys, time
 import torch
-from medgen.cli import DEMO_OVERRIDES
-from medgen.core import load_config
-from medgen.evaluate import score_run, verdict
-from medgen.pipeline import Pipeline
+from medgen.core import get_device
+from medgen.cli import notebook_config
 from medgen.train import train
+from medgen.pipeline import Pipeline
+from medgen.evaluate import score_run
 
+L4 = ['model.unet.channels=[16,32,64,128]', 'model.unet.attention_levels=[false,false,false,false]']
+TRIALS = {                                    # overrides on top of DEMO_OVERRIDES
+    'base': [],                               # 3 levels (16,32,64): the 64² slice reaches a 16² bottleneck
+    'L4': L4,                                 # a 4th level (128 channels at 8²): a wider receptive field at the same cost
+    'L4att': ['model.unet.channels=[16,32,64,128]', 'model.unet.attention_levels=[false,false,false,true]'],  # + attention at 8²
+    'L4_lr2e-3': L4 + ['train.lr=2e-3'],      # a larger step size for a short run
+    'L4_bs8': L4 + ['data.batch_size=8', 'train.max_steps_per_epoch=80'],   # twice the updates on the same images
+}
+SAMPLING = ((True, 20, None), (True, 50, None), (True, 20, 'heun'), (False, 20, None))   # (EMA weights, steps, sampler)
+
+def cost(names):
+    "Seconds of CPU time per training step of each trial's network (batch 16, 64²), the budget check behind equal steps."
+    from monai.networks.nets import DiffusionModelUNet
+    for name in names:
+        cfg = notebook_config('', TRIALS[name]); u = cfg.model.unet
+        m = DiffusionModelUNet(spatial_dims=2, in_channels=2, out_channels=1, channels=u.channels, attention_levels=u.attention_levels,
+                               num_res_blocks=u.num_res_blocks, norm_num_groups=u.norm_num_groups, num_head_channels=u.num_head_channels)
+        opt, x, t = torch.optim.AdamW(m.parameters(), 1e-3), torch.randn(16, 2, 64, 64), torch.rand(16) * 1000
+        for i in range(8):
+            if i == 3: c0 = time.process_time()
+            loss = (m(x, t) ** 2).mean(); opt.zero_grad(); loss.backward(); opt.step()
+        print(f'{name}: {(time.process_time() - c0) / 5 * 1000:.0f} ms CPU per step, {sum(p.numel() for p in m.parameters()) / 1e6:.2f}M parameters')
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('out'); p.add_argument('candidates', nargs='+', help="NAME='override ...'")
-    p.add_argument('--n', type=int, default=64); p.add_argument('--runs-dir', default='runs/demo_sweep')
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('trials', nargs='*', default=list(TRIALS), help=f"of {', '.join(TRIALS)}")
+    p.add_argument('--out', default='demo_sweep.jsonl'); p.add_argument('--cost', action='store_true', help='only the per-step cost')
     a = p.parse_args(argv)
-    for c in a.candidates:
-        name, _, ov = c.partition('=')
-        overrides = [*DEMO_OVERRIDES, f'name=sweep_{name}', f'runs_dir={a.runs_dir}', *shlex.split(ov)]
-        t0 = time.time(); run = train(load_config(None, overrides)); wall = time.time() - t0
-        pipe = Pipeline.from_checkpoint(run, ema=True)
-        t1 = time.time(); s = score_run(pipe, a.n); score_s = time.time() - t1
-        k = pipe.mode.target_keys[0]; meta = json.loads((Path(run) / 'metadata.json').read_text())
-        row = dict(name=name, overrides=shlex.split(ov), train_s=round(wall), score_s=round(score_s), run=str(run),
-                   steps=meta['step'], params=meta['n_params'], best_val=meta.get('best_val_loss'),
-                   threads=torch.get_num_threads(), **{f'{k}_{m}': v for m, v in s[k].items() if not isinstance(v, dict)},
-                   floor=s[k]['floor'])
-        with open(a.out, 'a') as f: f.write(json.dumps(row, default=float) + '\n')
-        print(f"{name}: train {wall:.0f} s, {meta['step']} steps, {meta['n_params']} params -> {verdict(k, s[k])}", flush=True)
+    if a.cost: return cost(a.trials)
+    for name in a.trials:
+        t0, c0 = time.time(), time.process_time()
+        run_dir = train(notebook_config('', [f'name=sweep_{name}', 'train.figure_interval=100'] + TRIALS[name]))
+        wall, cpu = time.time() - t0, time.process_time() - c0
+        for ema, steps, sampler in SAMPLING:
+            pipe = Pipeline.from_checkpoint(run_dir, ema=ema, device=get_device('cpu'))
+            s = score_run(pipe, 64, 'test_new', steps=steps, sampler=sampler)['bravo']
+            rec = dict(trial=name, ema=ema, steps=steps, sampler=sampler or 'euler', KID=s['KID_mean'], KID_std=s['KID_std'], FID=s['FID'],
+                       floor_KID=s['floor']['KID_mean'], floor_FID=s['floor']['FID'], train_wall_s=round(wall), train_cpu_s=round(cpu), run_dir=str(run_dir))
+            print(json.dumps(rec), flush=True)
+            with open(a.out, 'a') as f: f.write(json.dumps(rec) + '\n')
 
-
-if __name__ == '__main__': main()
+if __name__ == '__main__': sys.exit(main())
