@@ -296,6 +296,9 @@ def _coerce(v, tp, key):
         return _coerce(v, next(a for a in args if a is not type(None)), key)
     if origin in (tuple, list):
         if isinstance(v, str): v = [s.strip() for s in v.split(',') if s.strip()]
+        if isinstance(v, dict):   # e.g. the reference's patterns.<name>=false: here the list names the ones that are on
+            raise ConfigError(f"config key {key!r} is a list, not a mapping: write {key}=[...] with the entries that are on "
+                              f"(got {key}.{next(iter(v), '')}=...)")
         if not isinstance(v, (list, tuple)): raise bad()
         item = args[0] if args else typing.Any
         out = [_coerce(x, item, f'{key}[{i}]') for i, x in enumerate(v)]
@@ -435,7 +438,7 @@ def validate(cfg: RunConfig) -> RunConfig:
         if name not in reg: err(f"config key {key!r}: unknown {reg.what} {name!r}; valid: {', '.join(sorted(reg))} "
                                 "(pieces register when their chapter is imported: `import medgen.pipeline` registers all)")
         if name in reg.checks: reg.checks[name](cfg)
-    for name, c in cfg.train.pieces.items():       # techniques switched on: their own checks (incompatible pairs name both keys)
+    for name, c in list(cfg.train.pieces.items()):       # techniques switched on: their own checks (incompatible pairs name both keys)
         if getattr(c, 'enabled', False) and name in TECHNIQUES.checks: TECHNIQUES.checks[name](cfg)
     return cfg
 

@@ -138,7 +138,7 @@ def loss(self: Pipeline, batch: dict,   # a loader batch on the device
         keep = self.space.keep_mask(opts[global_choice(len(opts), z0, generator, rank, world)], z0)
         z0 = z0 * keep
     s = StepState(z0, noise, t, cond, self.strategy, Draws(generator, z0.shape[0], rank, world, z0.device), epoch,
-                  batch.get('seg'), batch.get('spacing'))
+                  batch.get('seg'), batch.get('spacing'), autocast=autocast)
     qs = techniques if train else ()
     for q in qs: q.before_pair(s)
     if keep is not None: s.weigh(keep * (keep.shape[1] / keep.sum(1, keepdim=True)))   # the kept channels only, w = C/k: a mean over them
@@ -151,6 +151,7 @@ def loss(self: Pipeline, batch: dict,   # a loader batch on the device
     out = dict(loss=loss, per_sample=per.detach(), t=s.t, t_norm=self.strategy.t_norm(s.t), x0=x0, z0=s.z0, x_t=s.x_t,
                pred=s.pred.detach(), cond=s.cond, seg=batch.get('seg'), spacing=batch.get('spacing'), invertible=s.invertible)
     if s.view is not None: out['x0'], out['seg'] = s.view(x0), s.view(out['seg'], mask=True)   # the transformed step's own x0 and mask
+    if train: out['pred_grad'] = s.pred                # with its graph, for a loss term the task adds (perceptual); pop it there
     for q in qs: q.after_loss(s, out, net)
     return out
 

@@ -187,11 +187,6 @@ def _take(batch: dict, n: int) -> dict:
     "First `n` samples of every tensor/list in `batch`."
     return {k: (v[:n] if torch.is_tensor(v) or isinstance(v, (list, tuple)) else v) for k, v in batch.items()}
 
-class _Keep:
-    "Calls `net` and keeps its last output (with its graph): the prediction behind `Pipeline.loss`, for the perceptual term."
-    def __init__(self, net): self.net, self.out = net, None
-    def __call__(self, *args): self.out = self.net(*args); return self.out
-
 @TASKS.register('diffusion')
 class DiffusionTask(Task):
     "Denoising diffusion of the config's mode × space × strategy × model; `pieces` (mode=, space=, ...) replace built ones."
@@ -222,11 +217,11 @@ class DiffusionTask(Task):
         return out
     def _loss(self, tr, batch, generator):
         "The training step's loss (techniques' hooks, perceptual term) on `batch` with draws from `generator`."
-        net = _Keep(self.net) if self.perceptual is not None else self.net
-        out = self.pipe.loss(batch, generator, train=True, net=net, rank=tr.rank, world=tr.world, autocast=tr.autocast,
+        out = self.pipe.loss(batch, generator, train=True, net=self.net, rank=tr.rank, world=tr.world, autocast=tr.autocast,
                              techniques=self.techniques, epoch=tr.epoch)
+        pred = out.pop('pred_grad')                             # the prediction with its graph (a technique's second pass leaves it alone)
         if self.perceptual is not None and out['invertible']:   # not through a transform x̂0 cannot be undone from (ScoreAug)
-            self._add_perceptual(out, self.pipe.predict_x0({**out, 'pred': net.out.float()}))
+            self._add_perceptual(out, self.pipe.predict_x0({**out, 'pred': pred.float()}))
         return out
     def validation_step(self, tr, batch, generator):
         out = self.pipe.loss(batch, generator, train=False, rank=tr.rank, world=tr.world, autocast=tr.autocast)
