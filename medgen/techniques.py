@@ -239,7 +239,9 @@ class SelfConsistency(Technique):
         if s.draw.once() >= self.c.prob: return
         x_t, _ = s.strategy.pair(s.z0, s.draw.randn(*s.z0.shape[1:]).to(s.z0.dtype), s.t)
         with torch.no_grad(), s.autocast(): other = s.strategy.predict_x0(x_t, net(x_t, s.t, s.cond).float(), s.t)
-        cons = nn.functional.mse_loss(s.strategy.predict_x0(s.x_t, s.pred.float(), s.t), other)
+        a = getattr(s.strategy, 'alphas_cumprod', None)   # DDPM: x̂0 multiplies ε errors by √((1-ᾱ)/ᾱ), 157x at t = 999 ...
+        w = a.to(s.t.device)[s.t].reshape(-1, *[1] * (s.z0.ndim - 1)) if a is not None else 1.   # ... so compare √ᾱ·x̂0
+        cons = ((s.strategy.predict_x0(s.x_t, s.pred.float(), s.t) - other) ** 2 * w).mean()
         out['loss'] = out['loss'] + self.c.consistency_weight * cons
         out['terms'] = {**(out.get('terms') or {}), 'SelfCond': cons.detach()}
 
@@ -266,12 +268,12 @@ class SAM(torch.optim.Optimizer):
     def first_step(self):
         ps = [p for g in self.param_groups for p in g['params'] if p.grad is not None]
         norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(self._scaled(p)) for p in ps])) + 1e-12
-        self._e = [(p, (p.abs() if self.adaptive else 1) * self._scaled(p) * (self.rho / norm)) for p in ps]
-        for p, e in self._e: p.add_(e)
+        self._w = [(p, p.detach().clone()) for p in ps]      # restored exactly (w + e - e may differ from w in the last bit)
+        for p in ps: p.add_((p.abs() if self.adaptive else 1) * self._scaled(p) * (self.rho / norm))
     @torch.no_grad()
     def second_step(self):
-        for p, e in self._e: p.sub_(e)
-        self._e = []; self.base.step()
+        for p, w in self._w: p.copy_(w)
+        self._w = []; self.base.step()
     def step(self, closure=None):
         "With the gradient at w in `.grad`: ascend, `closure()` (recomputes the loss and its gradients there), descend from w."
         if closure is None: raise RuntimeError("SAM.step needs a closure that recomputes the loss and backpropagates it at the perturbed weights")
