@@ -251,25 +251,28 @@ class SAMConfig:
     "`train.sam.*`: sharpness-aware minimisation (Foret et al. 2021; `adaptive`: ASAM, Kwon et al. 2021): two passes per step."
     enabled: bool = False
     rho: float = 0.05                    # radius of the ascent step (0.01-0.1)
-    adaptive: bool = False               # ASAM: the radius is measured in units of |w| (scale-invariant)
+    adaptive: bool = False               # ASAM: the radius is measured in units of |w| + eta (scale-invariant)
+    eta: float = 0.01                    # ASAM's η (Kwon et al.): T_w = |w| + η, so weights at zero are perturbed too
 
 def _check_sam(cfg):
     c = cfg.train.sam
     if c.rho <= 0: raise ConfigError(f"train.sam.rho={c.rho} must be > 0")
+    if c.eta < 0: raise ConfigError(f"train.sam.eta={c.eta} must be >= 0")
 
 class SAM(torch.optim.Optimizer):
     "Wraps `base`: `first_step` moves the weights to w + e(w), |e| = rho along the gradient; `second_step` puts w back and lets `base` step with the gradient found there."
-    def __init__(self, base: torch.optim.Optimizer, rho: float = 0.05, adaptive: bool = False):
-        self.base, self.rho, self.adaptive = base, rho, adaptive
+    def __init__(self, base: torch.optim.Optimizer, rho: float = 0.05, adaptive: bool = False, eta: float = 0.01):
+        self.base, self.rho, self.adaptive, self.eta = base, rho, adaptive, eta
         super().__init__(base.param_groups, base.defaults)
         self.param_groups, self.state = base.param_groups, base.state   # one set of groups and moments: schedulers and checkpoints see base's
-    def _scaled(self, p): return (p.abs() if self.adaptive else 1) * p.grad
+    def _t(self, p): return p.abs() + self.eta if self.adaptive else 1   # ASAM's T_w (elementwise)
+    def _scaled(self, p): return self._t(p) * p.grad
     @torch.no_grad()
     def first_step(self):
         ps = [p for g in self.param_groups for p in g['params'] if p.grad is not None]
         norm = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(self._scaled(p)) for p in ps])) + 1e-12
         self._w = [(p, p.detach().clone()) for p in ps]      # restored exactly (w + e - e may differ from w in the last bit)
-        for p in ps: p.add_((p.abs() if self.adaptive else 1) * self._scaled(p) * (self.rho / norm))
+        for p in ps: p.add_(self._t(p) * self._scaled(p) * (self.rho / norm))
     @torch.no_grad()
     def second_step(self):
         for p, w in self._w: p.copy_(w)
@@ -444,7 +447,10 @@ class SDA(Technique):
         each = lambda x, destructive=True: torch.stack([ScoreAug.apply(xi, t, destructive) for xi, t in zip(x, ts)])
         s.z0 = each(s.z0)
         if s.cond.get('image') is not None: s.cond = {**s.cond, 'image': each(s.cond['image'])}
-        if s.seg is not None: s.seg = each(s.seg)           # (regional weighting reads it)
+        if s.seg is not None: s.seg = each(s.seg)           # (regional weighting reads it, with the spacing)
+        if s.spacing is not None:                            # a quarter turn swaps the in-plane voxel sizes
+            odd = torch.tensor([t.get('k', 0) % 2 == 1 for t in ts], device=s.spacing.device)
+            s.spacing = torch.where(odd[:, None], torch.cat([s.spacing[:, :-2], s.spacing[:, -2:].flip(1)], 1), s.spacing)
         if s.t.is_floating_point(): shifted = t_unit(s.strategy, s.strategy.t_norm(s.t) + c.noise_shift, s.t)
         else: shifted = (s.t + round(c.noise_shift * s.strategy.T)).clamp(max=s.strategy.T - 1)   # DDPM: whole steps, no float round-off
         s.t = torch.where(aug, shifted, s.t)

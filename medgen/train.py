@@ -36,7 +36,7 @@ def make_optimizer(model: nn.Module, cfg: RunConfig) -> torch.optim.Optimizer:
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.train.lr, weight_decay=cfg.train.weight_decay)
     sam = cfg.train.pieces.get('sam')
-    return SAM(opt, sam.rho, sam.adaptive) if sam is not None and sam.enabled else opt
+    return SAM(opt, sam.rho, sam.adaptive, sam.eta) if sam is not None and sam.enabled else opt
 
 def make_scheduler(opt, cfg: RunConfig):
     "(epoch scheduler, plateau scheduler or None): warmup + cosine / constant, or warmup then reduce-on-plateau."
