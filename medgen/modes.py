@@ -128,7 +128,7 @@ def _check_multi(cfg):
                           "homogeneous batches: set data.group_by_mode=true")
 
 @MODES.register('multi', config=MultiConfig, check=_check_multi)
-def _multi(cfg):
+def _multi_mode(cfg):
     return Mode('multi', ('image',), ('seg',), vectors=('mode_id',) if cfg.mode.multi.use_mode_embedding else (), pooled=True)
 @MODES.register('seg_conditioned')
 def _segc(cfg): return Mode('seg_conditioned', ('seg',), vectors=('size_bins',), size_bins=True)
