@@ -4,11 +4,11 @@
 
 # %% ../nbs/12_evaluate.ipynb #c3506efa
 from __future__ import annotations
-import argparse, json, re, shutil, sys, time
+import argparse, copy, dataclasses, json, re, shutil, sys, time
 from pathlib import Path
 import numpy as np, torch, yaml
 from .core import *
-from .data import DataError, SLICE_FILTERS, SliceDataset, discover, scan_patient, prepare_subject
+from .data import DataError, SLICE_FILTERS, SliceDataset, Subject, discover, scan_patient, prepare_subject
 from .viewer import montage, compare_figure
 from .metrics import *
 from torch.utils.data import DataLoader, Subset
@@ -32,6 +32,10 @@ def sample_folder(generated) -> Path:
     raise DataError(f"{str(p)!r} holds no generated samples: expected <folder>/<sample_id>/<key>.nii.gz "
                             f"(or a run dir with such a folder under generated/ or samples/)")
 
+def _generated(d: Path, split_name: str, keys) -> Subject:
+    "A generated sample folder as a `Subject`: its images are in [0, 1] already (`medgen_generate` clamps them), read as written."
+    return dataclasses.replace(scan_patient(d, split_name, tuple(keys)), normalised=True)
+
 def load_folder(folder, keys=None, size: int = 128, split_name='generated') -> tuple[dict, list[str], list]:
     "({key: [N,1,D,H,W]} in [0,1], sample ids, spacings) of every subject folder in `folder` (keys present in all)."
     dirs = sorted(d for d in Path(folder).iterdir() if d.is_dir() and not d.name.startswith('.'))
@@ -41,7 +45,7 @@ def load_folder(folder, keys=None, size: int = 128, split_name='generated') -> t
     if not keys: raise DataError(f"{folder}: no key of {', '.join(KEYS)} is present in every sample folder")
     vols, spacing = {k: [] for k in keys}, []
     for d in dirs:
-        s = prepare_subject(scan_patient(d, split_name, tuple(keys)), keys, size)
+        s = prepare_subject(_generated(d, split_name, keys), keys, size)
         for k in keys: vols[k].append(s[k])
         spacing.append(s['spacing'])
     D = max(v.shape[0] for v in vols[keys[0]])
@@ -130,13 +134,13 @@ def real_features(pipe,                  # a 2D `Pipeline` (or stand-in with cfg
     if not test: raise ValueError(f"mode {pipe.mode.name!r} generates only masks: KID/FID score images")
     train, _ = _real_targets(pipe, 'train', n)
     fx = fx or build_extractor(pipe.cfg.metrics.extractor, pipe.cfg.metrics)
-    return dict(n=n, split=split, data=pipe.cfg.data, metrics=pipe.cfg.metrics, fx=fx, ds=ds,
+    return dict(n=n, split=split, data=copy.deepcopy(pipe.cfg.data), metrics=copy.deepcopy(pipe.cfg.metrics), mode=pipe.mode.name, fx=fx, ds=ds,
                 ref={k: features(v, fx) for k, v in test.items()},
                 floor={k: features(train[k][floor_pick(len(train[k]), n)], fx) for k in test})
 
 def _check_real(real: dict, pipe, n: int, split: str, fx):
     "`real` (of `real_features`) must have been made for this run's data and metrics, `n`, `split` and extractor."
-    mine = dict(n=n, split=split, data=pipe.cfg.data, metrics=pipe.cfg.metrics, fx=real['fx'] if fx is None else fx)
+    mine = dict(n=n, split=split, data=pipe.cfg.data, metrics=pipe.cfg.metrics, mode=pipe.mode.name, fx=real['fx'] if fx is None else fx)
     bad = [k for k, v in mine.items() if (real[k] is not v if k == 'fx' else real[k] != v)]
     if bad: raise ConfigError(f"score_run(real=): the precomputed real features were made for another {', '.join(bad)} "
                               f"(n={real['n']}, split={real['split']!r}); this call has n={n}, split={split!r}")
@@ -258,7 +262,7 @@ def evaluate(generated,                     # run dir or folder of <sample_id>/<
     if imgs:
         ref_sl = filtered_slices(subs, imgs, slices, size)
         gen_sl = {k: gen[k][:, :, 0] for k in imgs} if gen[imgs[0]].shape[2] == 1 else \
-                 filtered_slices([scan_patient(folder / i, 'generated', need) for i in ids], imgs, slices, size)   # 2D: as drawn
+                 filtered_slices([_generated(folder / i, 'generated', need) for i in ids], imgs, slices, size)   # 2D: as drawn
         n = len(gen_sl[imgs[0]])
         train = filtered_slices(discover(reference_root, splits=('train',), keys=need)['train'], imgs, slices, size, n) if floor else None
         for k in imgs:

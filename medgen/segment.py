@@ -104,7 +104,7 @@ def sample_subjects(folder,                              # <folder>/<sample_id>/
 
 def pairs_dataset(cfg: RunConfig, folder, keys=('bravo', SEG), augment=None):
     """The generated pairs in `folder` as a training dataset of `cfg` (slices or volumes, as the real split's).
-    Their images are read as written (already in [0, 1]), not re-normalised; in 2D each folder is one slice, so adds exactly one sample."""
+    Their images are read as written (already in [0, 1]), not re-normalised; in 2D each folder is one slice, so adds at most one sample (the slice filter may drop it)."""
     return make_dataset(cfg, 'train', tuple(keys), augment=augment, subjects=sample_subjects(folder, keys))
 
 class Concat(Dataset):
@@ -270,7 +270,7 @@ def evaluate_segmenter(run,                      # segmentation run dir or check
         d, n = det[b]; sfx = '' if b == 'all' else f'_{b}'
         res.update({f'lesions{sfx}': n, f'detected{sfx}': d, f'detection{sfx}': d / n if n else math.nan})
     (fp, npred), (tp, n) = det['false_positive'], det['all']
-    return res | dict(false_positive_components=fp, predicted_components=npred, fp_per_volume=fp / len(subjects),
+    return res | dict(false_positive_components=fp, predicted_components=npred, fp_per_volume=fp / max(len(subjects), 1),
                       precision=tp / (tp + fp) if tp + fp else math.nan, f1=2 * tp / (2 * tp + fp + n - tp) if n + fp else math.nan,
                       min_dice=min_dice, n_subjects=len(subjects), split=split, run=str(run))
 
@@ -466,8 +466,8 @@ def _pairs(out: Path, gens: dict, n: int, size_bins, seed, steps, device, say, s
         diff = ', '.join(f'{k}: {have.get(k)!r} there, {v!r} asked' for k, v in want.items() if have.get(k) != v)
         raise ConfigError(f"{meta}: the synthetic pairs there were generated for another request ({diff}); "
                           f"delete {pairs.parent} or give another --out")
-    if pairs.is_dir() and any(pairs.iterdir()):
-        raise ConfigError(f"{pairs} holds files but no synthetic.json (an interrupted generation?): delete {pairs.parent} and run again")
+    if pairs.parent.is_dir() and any(p.is_file() for p in pairs.parent.rglob('*')):   # masks or pairs of an interrupted run
+        raise ConfigError(f"{pairs.parent} holds files but no {meta.relative_to(pairs.parent)} (an interrupted generation?): delete it and run again")
     say(f'generating {n} synthetic pairs: masks, then images conditioned on them')
     t = time.time(); synthesize(gens['masks'], gens['images'], n, out / 'synthetic', split, size_bins, seed=seed, steps=steps, device=device)
     say(f'  {pairs} ({time.time() - t:.0f} s)')

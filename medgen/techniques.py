@@ -313,7 +313,7 @@ def _check_score_aug(cfg):
     c = cfg.train.score_aug
     if (c.rotation or c.flip) and not c.use_omega_conditioning:   # Gaussian noise is rotation-invariant: without ω the model cannot tell
         on = ' and '.join(f'train.score_aug.{k}=true' for k in ('rotation', 'flip') if getattr(c, k))
-        raise ConfigError(f"{on} {'need' if ' and ' in on else 'needs'} train.score_aug.use_omega_conditioning=true (set it, or turn it off)")
+        raise ConfigError(f"{on} {'need' if ' and ' in on else 'needs'} train.score_aug.use_omega_conditioning=true (set it, or turn {'them' if ' and ' in on else 'it'} off)")
     if c.use_omega_conditioning and cfg.model.omega_dim != OMEGA_DIM:
         raise ConfigError(f"train.score_aug.use_omega_conditioning needs model.omega_dim={OMEGA_DIM} (ScoreAug's ω code), got model.omega_dim={cfg.model.omega_dim}")
     bad = set(c.patterns) - set(SCOREAUG_PATTERNS)

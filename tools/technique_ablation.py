@@ -33,15 +33,15 @@ class TimeBudget:
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('arms', nargs='*', default=list(ARMS), help=f"of {', '.join(ARMS)} (default: all)")
+    p.add_argument('items', nargs='*', metavar='ARM|KEY=VALUE', help=f"arms of {', '.join(ARMS)} (default: all) and config overrides")
     p.add_argument('--minutes', type=float, default=5., help='training wall time per arm (default %(default)s)')
     p.add_argument('--n', type=int, default=64, help='generated slices scored per arm (default %(default)s)')
     p.add_argument('--out', default='technique_ablation.jsonl')
-    p.add_argument('overrides', nargs='*', default=[], help=argparse.SUPPRESS)
-    a, extra = p.parse_known_args(argv)
-    bad = [x for x in a.arms if x not in ARMS]
+    a = p.parse_args(argv)
+    arms, extra = [x for x in a.items if '=' not in x] or list(ARMS), [x for x in a.items if '=' in x]
+    bad = [x for x in arms if x not in ARMS]
     if bad: p.error(f"unknown arm(s) {bad}: use {', '.join(ARMS)}")
-    for arm in a.arms:
+    for arm in arms:
         cfg = notebook_config('', [f'name=ablation_{arm}', *COMMON, *ARMS[arm], *extra])
         t0 = time.time()
         run_dir = train(cfg, [TimeBudget(a.minutes * 60)])
