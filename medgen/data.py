@@ -129,6 +129,7 @@ def scan_patient(pdir,              # patient folder
                  keys=KEYS,         # the files it must hold
                  check=True,        # read the headers and compare the grids
                  affine_tol=1e-3,   # largest affine difference between its files, mm
+                 normalised=False,  # its images are in [0, 1] already (generated samples): read as written
                 ) -> Subject:
     "The `Subject` of patient folder `pdir` holding `keys`; `DataError` names a missing or unreadable file."
     pdir = Path(pdir); who = f'{split}/{pdir.name}'
@@ -139,7 +140,7 @@ def scan_patient(pdir,              # patient folder
             have = ', '.join(sorted(p.name for p in pdir.iterdir() if not p.name.startswith('.'))) or 'nothing'
             raise _err(f"patient {who}", f"missing {k}.nii.gz (the folder has: {have})", pdir)
         files[k] = f
-    sub = Subject(pdir.name, split, files)
+    sub = Subject(pdir.name, split, files, normalised=normalised)
     return check_headers(sub, affine_tol) if check else sub
 
 # %% ../nbs/02_data.ipynb #a80bd19b

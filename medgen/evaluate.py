@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_evaluate.ipynb #c3506efa
 from __future__ import annotations
-import argparse, copy, dataclasses, json, re, shutil, sys, time
+import argparse, copy, json, re, shutil, sys, time
 from pathlib import Path
 import numpy as np, torch, yaml
 from .core import *
@@ -34,7 +34,7 @@ def sample_folder(generated) -> Path:
 
 def _generated(d: Path, split_name: str, keys) -> Subject:
     "A generated sample folder as a `Subject`: its images are in [0, 1] already (`medgen_generate` clamps them), read as written."
-    return dataclasses.replace(scan_patient(d, split_name, tuple(keys)), normalised=True)
+    return scan_patient(d, split_name, tuple(keys), normalised=True)
 
 def load_folder(folder, keys=None, size: int = 128, split_name='generated') -> tuple[dict, list[str], list]:
     "({key: [N,1,D,H,W]} in [0,1], sample ids, spacings) of every subject folder in `folder` (keys present in all)."

@@ -100,7 +100,7 @@ def sample_subjects(folder,                              # <folder>/<sample_id>/
     if not f.is_dir(): raise DataError(f"{what}: folder {str(f)!r} does not exist")
     dirs = sorted(d for d in f.iterdir() if d.is_dir() and not d.name.startswith('.'))
     if not dirs: raise DataError(f"{what}: {f} holds no sample folders (<folder>/<sample_id>/<key>.nii.gz)")
-    return [dataclasses.replace(scan_patient(d, f.name, tuple(keys)), normalised=normalised) for d in dirs]
+    return [scan_patient(d, f.name, tuple(keys), normalised=normalised) for d in dirs]
 
 def pairs_dataset(cfg: RunConfig, folder, keys=('bravo', SEG), augment=None):
     """The generated pairs in `folder` as a training dataset of `cfg` (slices or volumes, as the real split's).
