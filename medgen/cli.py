@@ -42,11 +42,11 @@ def requeue_exit_code() -> int:
 # %% ../nbs/13_cli.ipynb #339a6c6e
 DEMO_OVERRIDES = (  # CPU demo of the run notebook: bravo | seg on the embedded phantom, RFlow, small UNet
     'name=demo', 'mode.name=bravo', 'strategy.name=rflow', 'space.name=pixel',
-    'data.image_size=64', 'data.slices=brain', 'data.batch_size=16', 'data.augment=false',
+    'data.image_size=64', 'data.slices=brain', 'data.batch_size=4', 'data.augment=false',
     'model.unet.channels=[16,32,64]', 'model.unet.attention_levels=[false,false,false]', 'model.unet.norm_num_groups=8',
     'model.unet.num_head_channels=16', 'model.unet.num_res_blocks=1',
     'train.epochs=30', 'train.lr=1e-3', 'train.warmup_epochs=2', 'train.scheduler=cosine', 'train.ema_decay=0.98',
-    'train.max_steps_per_epoch=40', 'train.max_val_steps=4', 'train.figure_interval=10', 'train.n_samples=8', 'train.precision=fp32',
+    'train.max_steps_per_epoch=120', 'train.max_val_steps=16', 'train.figure_interval=10', 'train.n_samples=8', 'train.precision=fp32',
     'strategy.num_inference_steps=20', 'metrics.test_eval=false',   # RFlow's default resolution shift (64² -> r = 2): measured below
     'logging.msssim=false', 'logging.lpips=false', 'logging.worst_batch=false', 'logging.intermediate_steps=false',
 )
