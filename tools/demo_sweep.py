@@ -31,6 +31,8 @@ TRIALS = {                                    # overrides on top of DEMO_OVERRID
     's2d_bs8': B16 + ['space.name=space_to_depth', 'model.unet.channels=[32,64,128]', 'data.batch_size=8', 'train.max_steps_per_epoch=80'],
     'bs4': B4,                                # the demo's UNet, four times the updates on the same images
     'bs4_ema995': B4 + ['train.ema_decay=0.995'],   # an EMA horizon of 200 updates
+    'bs4_L4': B4 + ['model.unet.channels=[16,32,64,128]', 'model.unet.attention_levels=[false,false,false,false]'],
+    'bs4_lr5e-4': B4 + ['train.lr=5e-4'],      # a smaller step for the noisier small-batch gradient
     'bs2': ['data.batch_size=2', 'train.max_steps_per_epoch=320', 'train.max_val_steps=4'],   # eight times the updates
 }
 SAMPLING = ((True, 20, None, None), (True, 20, None, 1.0), (True, 20, None, 2.0), (True, 50, None, None), (True, 20, 'heun', None),
