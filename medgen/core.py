@@ -12,14 +12,13 @@ import nibabel as nib
 
 # %% auto #0
 __all__ = ['MODALITIES', 'SEG', 'KEYS', 'MODE_IDS', 'SPLITS', 'RANO_BM_BINS', 'SIZE_BIN_EDGES', 'N_SIZE_BINS', 'MODES', 'SPACES',
-           'STRATEGIES', 'MODELS', 'TASKS', 'BUILTIN_TASKS', 'TECHNIQUES', 'SECTIONS', 'CKPT_LATEST', 'CKPT_BEST',
-           'atomic_write', 'MedgenError', 'ConfigError', 'Registry', 'console_errors', 'choice', 'pieces_field',
-           'Section', 'PhantomConfig', 'DataConfig', 'ModeConfig', 'SpaceConfig', 'StrategyConfig', 'ModelConfig',
-           'TrainConfig', 'LoggingConfig', 'MetricsConfig', 'RunConfig', 'from_dict', 'to_dict', 'parse_override',
-           'apply_overrides', 'validate', 'load_config', 'save_config', 'feret_diameter', 'rano_bin',
-           'tumour_components', 'size_bin_counts', 'seed_everything', 'get_device', 'cache_dir', 'rng_state',
-           'set_rng_state', 'isolated_rng', 'read_nifti', 'checkpoint_path', 'load_checkpoint', 'ema_model',
-           'ema_weights']
+           'STRATEGIES', 'MODELS', 'TASKS', 'TECHNIQUES', 'SECTIONS', 'CKPT_LATEST', 'CKPT_BEST', 'atomic_write',
+           'MedgenError', 'ConfigError', 'Registry', 'console_errors', 'choice', 'pieces_field', 'Section',
+           'PhantomConfig', 'DataConfig', 'ModeConfig', 'SpaceConfig', 'StrategyConfig', 'ModelConfig', 'TrainConfig',
+           'LoggingConfig', 'MetricsConfig', 'RunConfig', 'from_dict', 'to_dict', 'parse_override', 'apply_overrides',
+           'validate', 'load_config', 'save_config', 'feret_diameter', 'rano_bin', 'tumour_components',
+           'size_bin_counts', 'seed_everything', 'get_device', 'cache_dir', 'rng_state', 'set_rng_state',
+           'isolated_rng', 'read_nifti', 'checkpoint_path', 'load_checkpoint', 'ema_model', 'ema_weights']
 
 # %% ../nbs/00_core.ipynb #857edcfe
 def _fsync(path):
@@ -70,8 +69,9 @@ class ConfigError(MedgenError, ValueError):
 
 class Registry(dict):
     "Name -> builder; `@reg.register(name, config=Dataclass, check=fn)`; `reg[name]` fails listing the valid names."
-    def __init__(self, what: str):
-        super().__init__(); self.what, self.configs, self.checks = what, {}, {}
+    def __init__(self, what: str, builtin: dict | None = None):   # builtin: {name: module registering it}, valid before that import
+        super().__init__(); self.what, self.configs, self.checks, self.builtin = what, {}, {}, dict(builtin or {})
+    def names(self) -> list[str]: return sorted(set(self) | set(self.builtin))
     def register(self, name: str, config: type | None = None, check=None):
         "Decorator adding builder `name`, with its config dataclass (fields under `<section>.<name>`) and checks `check(cfg)`."
         def _reg(f):
@@ -81,11 +81,12 @@ class Registry(dict):
             return f
         return _reg
     def __missing__(self, name):
+        if name in self.builtin: raise ConfigError(f"{self.what} {name!r} registers when {self.builtin[name]} is imported: import it first")
         raise ConfigError(f"unknown {self.what} {name!r}; valid: {', '.join(sorted(self)) or '(none registered: import medgen.pipeline)'}")
 
 MODES, SPACES, STRATEGIES, MODELS = Registry('mode'), Registry('space'), Registry('strategy'), Registry('model')
-TASKS = Registry('task')   # what a run trains (diffusion, ...): see `medgen.train`
-BUILTIN_TASKS = {'diffusion': 'medgen.train', 'compression': 'medgen.compression', 'segmentation': 'medgen.segment'}  # and the module registering each
+TASKS = Registry('task', builtin={'diffusion': 'medgen.train', 'compression': 'medgen.compression',   # what a run trains: valid
+                               'segmentation': 'medgen.segment'})                                  # before its module is imported
 TECHNIQUES = Registry('technique')   # pieces of the training step any run may switch on (`train.<name>.*`): see `medgen.techniques`
 
 # %% ../nbs/00_core.ipynb #9f9013af
@@ -434,13 +435,10 @@ def validate(cfg: RunConfig) -> RunConfig:
     if k < 3 or k % 2 == 0: err(f"config key 'metrics.ssim_kernel': {k} must be an odd number of taps >= 3 (11 is the standard)")
     if cfg.strategy.guidance_scale != 1 and cfg.mode.cond_dropout == 0:
         err("strategy.guidance_scale != 1 needs a model trained with condition dropout: set mode.cond_dropout > 0")
-    if cfg.kind not in TASKS and cfg.kind not in BUILTIN_TASKS:     # a task medgen ships is known before its module is imported
-        err(f"config key 'kind': unknown task {cfg.kind!r}; valid: {', '.join(sorted(set(TASKS) | set(BUILTIN_TASKS)))} "
-            "(a task of your own registers in TASKS when its module is imported)")
     checks = [(TASKS, cfg.kind, 'kind')] + [(getattr(cfg, s).registry, getattr(cfg, s).name, f'{s}.name') for s in SECTIONS]
     for reg, name, key in checks:
-        if not reg: continue                       # nothing of this kind imported (core alone): checked where the pieces are
-        if name not in reg and reg is not TASKS: err(f"config key {key!r}: unknown {reg.what} {name!r}; valid: {', '.join(sorted(reg))} "
+        if not reg.names(): continue               # nothing of this kind imported (core alone): checked where the pieces are
+        if name not in reg.names(): err(f"config key {key!r}: unknown {reg.what} {name!r}; valid: {', '.join(reg.names())} "
                                 "(pieces register when their chapter is imported: `import medgen.cli` registers every one)")
         if name in reg.checks: reg.checks[name](cfg)
     for name, c in list(cfg.train.pieces.items()):       # techniques switched on: their own checks (incompatible pairs name both keys)

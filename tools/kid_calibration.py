@@ -6,11 +6,12 @@ against the held-out split's slices, the run's extractor). One JSON line per deg
     python tools/kid_calibration.py                  # about a minute on a 2-core CPU
     python tools/kid_calibration.py data.slices=all  # KEY=VALUE overrides of the demo's config"""
 import json, sys
+from types import SimpleNamespace
 import torch, torch.nn.functional as F
 from monai.transforms import GaussianSmooth
 from medgen.cli import notebook_config
 from medgen.core import MODES
-from medgen.evaluate import _real_targets, score_features, floor_pick
+from medgen.evaluate import _real_targets, score_features
 from medgen.metrics import build_extractor, features
 
 def blur(s): return lambda x: torch.stack([GaussianSmooth(s)(i) for i in x])
@@ -23,13 +24,12 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if any(a in ('-h', '--help') for a in argv): return print(__doc__)
     cfg = notebook_config('', argv)
-    class Run: pass                                  # what _real_targets reads: the config and the mode
-    run = Run(); run.cfg, run.mode = cfg, MODES[cfg.mode.name](cfg)
+    run = SimpleNamespace(cfg=cfg, mode=MODES[cfg.mode.name](cfg))   # what _real_targets reads
     test, _ = _real_targets(run, 'test_new', cfg.metrics.n_reference)
-    train, _ = _real_targets(run, 'train', None)
+    train, _ = _real_targets(run, 'train', 64)      # the 64 training slices of the verdict's floor (`real_features`)
     fx = build_extractor(cfg.metrics.extractor, cfg.metrics)
     for key, ref in test.items():
-        r, x = features(ref, fx), train[key][floor_pick(len(train[key]), 64)]
+        r, x = features(ref, fx), train[key]
         for name, fn in DEGRADATIONS.items():
             torch.manual_seed(0)
             s = score_features((features(fn(x.clone()), fx), None), (r, None), None, cfg.metrics)
